@@ -1,0 +1,134 @@
+//! The VM calls of `shared/ABI.md` ("zkVM calls"), as thin wrappers around the `syscall`
+//! instruction: number in `$v0`, arguments in `$a0..$a2`, result in `$v0`. These calls leave `$a3`
+//! alone, unlike the Linux ones, which this runtime does not use.
+//!
+//! Most programs want the higher-level functions at the crate root ([`crate::read`],
+//! [`crate::commit`], ...). Off MIPS every call panics, so host-side unit tests can still link.
+
+/// HALT: `$a0` = exit code; the program ends.
+pub const HALT: u32 = 0x00;
+/// WRITE: `$a0` fd, `$a1` buffer, `$a2` length.
+pub const WRITE: u32 = 0x02;
+/// COMMIT: `$a0` = word index 0..7, `$a1` = word of the public-values digest.
+pub const COMMIT: u32 = 0x10;
+/// HINT_LEN: `$v0` = byte length of the next input item, or [`HINT_END`].
+pub const HINT_LEN: u32 = 0xF0;
+/// HINT_READ: `$a0` = 4-aligned buffer, `$a1` = the item's length; consumes the item.
+pub const HINT_READ: u32 = 0xF1;
+/// KECCAK_SPONGE: `$a0` = padded input words, `$a1` = 17-word result buffer.
+pub const KECCAK_SPONGE: u32 = 0x0101_0009;
+
+/// What HINT_LEN returns when the input stream is exhausted.
+pub const HINT_END: u32 = 0xFFFF_FFFF;
+
+/// File descriptor of the host's standard output.
+pub const FD_STDOUT: u32 = 1;
+/// File descriptor of the host's standard error.
+pub const FD_STDERR: u32 = 2;
+/// Writing to this descriptor appends to the public-values stream.
+pub const FD_PUBLIC_VALUES: u32 = 13;
+/// Writing to this descriptor pushes a new item at the end of the input stream.
+pub const FD_HINT: u32 = 14;
+
+#[cfg(target_arch = "mips")]
+#[inline(always)]
+unsafe fn raw(number: u32, a0: u32, a1: u32, a2: u32) -> u32 {
+    let ret: u32;
+    // SAFETY: the caller guarantees that the VM call reads and writes only memory that the
+    // arguments describe; the asm may touch memory, so it is not marked `nomem`/`readonly`.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            inlateout("$2") number => ret,
+            in("$4") a0,
+            in("$5") a1,
+            in("$6") a2,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+#[cfg(not(target_arch = "mips"))]
+#[cold]
+unsafe fn raw(number: u32, _a0: u32, _a1: u32, _a2: u32) -> u32 {
+    panic!("zkMIPS VM call {number:#x} is only available on the VM (target_arch = \"mips\")")
+}
+
+/// Ends the program with `code` (HALT), without committing anything.
+///
+/// Most guests return from `main` instead, which commits the public-values digest first (see
+/// [`crate::finalize`]).
+pub fn halt(code: u32) -> ! {
+    #[cfg(target_arch = "mips")]
+    // SAFETY: HALT reads only `$a0`. The VM never resumes after it; if it did, `break` traps
+    // instead of running into whatever follows.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            "break",
+            in("$2") HALT,
+            in("$4") code,
+            options(noreturn, nostack),
+        );
+    }
+    #[cfg(not(target_arch = "mips"))]
+    {
+        // SAFETY: off MIPS `raw` only panics.
+        unsafe { raw(HALT, code, 0, 0) };
+        unreachable!()
+    }
+}
+
+/// Writes `bytes` to `fd` (WRITE): [`FD_STDOUT`], [`FD_STDERR`], [`FD_PUBLIC_VALUES`] or
+/// [`FD_HINT`].
+pub fn write(fd: u32, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
+    // SAFETY: WRITE only reads `bytes.len()` bytes at `bytes.as_ptr()`.
+    unsafe { raw(WRITE, fd, bytes.as_ptr() as u32, bytes.len() as u32) };
+}
+
+/// Sets word `index` (0..8) of the committed public-values digest (COMMIT).
+pub fn commit_word(index: u32, word: u32) {
+    debug_assert!(index < 8);
+    // SAFETY: COMMIT touches no guest memory.
+    unsafe { raw(COMMIT, index, word, 0) };
+}
+
+/// The byte length of the next input item, without consuming it; [`HINT_END`] when there are no
+/// more items (HINT_LEN).
+pub fn hint_len() -> u32 {
+    // SAFETY: HINT_LEN touches no guest memory.
+    unsafe { raw(HINT_LEN, 0, 0, 0) }
+}
+
+/// Consumes the next input item into `buf` (HINT_READ).
+///
+/// # Safety
+/// `len` must be the length that [`hint_len`] just returned, and `buf` must be 4-aligned and
+/// writable for `len` rounded up to a multiple of 4 bytes (the VM zero-pads the last word).
+pub unsafe fn hint_read(buf: *mut u8, len: usize) {
+    debug_assert!((buf as usize).is_multiple_of(4));
+    // SAFETY: per the contract above.
+    unsafe { raw(HINT_READ, buf as u32, len as u32, 0) };
+}
+
+/// Runs the keccak sponge over `input` (KECCAK_SPONGE); the VM reads the input length in words
+/// from `result[16]` and writes lanes 0..7 of the final state to `result[0..16]`.
+///
+/// # Safety
+/// `result[16]` must equal `input.len()`, a multiple of 36 (see `crate::keccak256` for the layout).
+pub unsafe fn keccak_sponge(input: &[u32], result: &mut [u32; 17]) {
+    debug_assert!(result[16] as usize == input.len() && input.len().is_multiple_of(36));
+    // SAFETY: the VM reads `result[16]` words of `input` and writes the 17 words of `result`.
+    unsafe {
+        raw(
+            KECCAK_SPONGE,
+            input.as_ptr() as u32,
+            result.as_mut_ptr() as u32,
+            0,
+        )
+    };
+}

@@ -1,0 +1,180 @@
+//! `zkmips`: the one user-facing binary. It parses arguments and calls the libraries.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use zkmips_vm::mips_test::{self, Outcome};
+use zkmips_vm::{Counter, Machine, NoTrace, Program, State, Status, VmError};
+
+/// Exit code of `zkmips run` when the VM itself stops the program (an invalid instruction, an
+/// unknown syscall, a bad address, a cycle limit) rather than the guest exiting.
+const VM_ERROR_EXIT: u8 = 70;
+
+#[derive(Parser)]
+#[command(
+    name = "zkmips",
+    version,
+    about = "zkMIPS: a zero-knowledge virtual machine for MIPS32r2 programs",
+    long_about = "zkMIPS runs MIPS32r2 programs (static Linux ELFs built by Go with GOARCH=mipsle \
+GOMIPS=softfloat, or Rust guests for mipsel-mti-none-elf) in a deterministic virtual machine, and \
+will prove their execution.\n\nExamples:\n  zkmips run hello.elf\n  zkmips run guest.elf --input \
+block.bin --max-cycles 100000000\n  zkmips run --big-endian prog-mips -- -flag value\n  zkmips \
+mips-test --big-endian tests/*.bin"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a MIPS ELF program in the VM.
+    ///
+    /// The guest's stdout and stderr pass through, and zkmips exits with the guest's exit code
+    /// (or 70 if the VM stops the program with an error). At the end a summary goes to stderr:
+    /// cycles, public values (hex) and the committed digest as `digest: <64 hex>`.
+    Run {
+        /// The program: a static ELF32 MIPS executable.
+        elf: PathBuf,
+        /// Run a big-endian program (the emulator runs them; proofs are for little-endian ones).
+        #[arg(long)]
+        big_endian: bool,
+        /// A private input item: the file's bytes. Repeat for more items, read in order.
+        #[arg(long = "input", value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+        /// Stop with an error after this many instructions.
+        #[arg(long, value_name = "N")]
+        max_cycles: Option<u64>,
+        /// An environment variable for the guest, as NAME=VALUE (repeatable; none by default).
+        #[arg(long = "env", value_name = "NAME=VALUE")]
+        env: Vec<String>,
+        /// Build the events the prover records for each instruction (tracing mode), to measure
+        /// its cost; the default is the fast execute-only mode.
+        #[arg(long)]
+        trace: bool,
+        /// Arguments for the guest (after `--`); argv[0] is the ELF path.
+        #[arg(last = true, value_name = "ARGS")]
+        args: Vec<String>,
+    },
+    /// Run flat MIPS test images by the open_mips_tests convention (Cannon/OpenMIPS).
+    ///
+    /// Each image loads at address 0 with pc 0 and $ra = 0xa7ef00d0, and runs at most 1000 steps
+    /// until pc = 0xa7ef00d0; it passes if the words at 0xbffffff4 and 0xbffffff8 are both 1
+    /// (exit_group.bin must instead exit with code 1). Prints one PASS/FAIL line per file and a
+    /// last line `N passed, M failed`; exits 0 only if all pass.
+    MipsTest {
+        /// Load the images big-endian (the open_mips_tests are big-endian).
+        #[arg(long)]
+        big_endian: bool,
+        /// Test images.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { elf, big_endian, inputs, max_cycles, env, trace, args } => {
+            cmd_run(&elf, big_endian, &inputs, max_cycles, env, trace, args)
+        }
+        Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cmd_run(
+    elf: &Path,
+    big_endian: bool,
+    inputs: &[PathBuf],
+    max_cycles: Option<u64>,
+    env: Vec<String>,
+    trace: bool,
+    args: Vec<String>,
+) -> Result<ExitCode> {
+    let bytes = std::fs::read(elf).with_context(|| format!("cannot read ELF {}", elf.display()))?;
+    let program = Program::from_elf(&bytes, big_endian).with_context(|| format!("cannot load {}", elf.display()))?;
+    let items = inputs
+        .iter()
+        .map(|p| std::fs::read(p).with_context(|| format!("cannot read input {}", p.display())))
+        .collect::<Result<Vec<_>>>()?;
+    for e in &env {
+        anyhow::ensure!(e.contains('='), "--env {e:?} is not NAME=VALUE");
+    }
+    let mut argv = vec![elf.display().to_string()];
+    argv.extend(args);
+    let mut machine = Machine::new(&program, &argv, &env, items)?;
+    let limit = max_cycles.unwrap_or(u64::MAX);
+    let start = Instant::now();
+    let result = if trace {
+        let mut counter = Counter::default();
+        machine.run(&mut counter, limit)
+    } else {
+        machine.run(&mut NoTrace, limit)
+    };
+    let elapsed = start.elapsed();
+    let result = match result {
+        Ok(Status::Exited(code)) => Ok(code),
+        Ok(Status::Paused) => Err(VmError::CycleLimit { limit, pc: machine.state.pc }),
+        Err(e) => Err(e),
+    };
+    print_summary(&machine.state, result.as_ref().ok().copied(), elapsed.as_secs_f64(), trace);
+    match result {
+        Ok(code) => Ok(ExitCode::from(code as u8)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(VM_ERROR_EXIT))
+        }
+    }
+}
+
+fn print_summary(state: &State, exit: Option<u32>, secs: f64, trace: bool) {
+    let mips = state.clk as f64 / secs.max(1e-9) / 1e6;
+    let mut s = String::from("--- zkmips summary ---\n");
+    match exit {
+        Some(code) => s += &format!("exit code: {code}\n"),
+        None => s += "exit code: none (stopped by the VM)\n",
+    }
+    s += &format!("cycles: {}\n", state.clk);
+    s += &format!("public values: {}\n", hex::encode(&state.public_values));
+    s += &format!("digest: {}\n", hex::encode(state.digest_bytes()));
+    s += &format!(
+        "time: {secs:.3} s ({mips:.1} M instructions/s, {} mode)\n",
+        if trace { "tracing" } else { "execute" }
+    );
+    eprint!("{s}");
+}
+
+fn cmd_mips_test(big_endian: bool, files: &[PathBuf]) -> Result<ExitCode> {
+    let (mut passed, mut failed) = (0, 0);
+    for file in files {
+        let outcome = match std::fs::read(file) {
+            Ok(image) => match mips_test::run_test(&image, big_endian) {
+                Ok(o) => o,
+                Err(e) => Outcome::Fail(e.to_string()),
+            },
+            Err(e) => Outcome::Fail(format!("cannot read: {e}")),
+        };
+        match outcome {
+            Outcome::Pass => {
+                passed += 1;
+                println!("PASS {}", file.display());
+            }
+            Outcome::Fail(why) => {
+                failed += 1;
+                println!("FAIL {}: {why}", file.display());
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
