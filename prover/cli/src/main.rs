@@ -29,6 +29,24 @@ struct Cli {
     command: Command,
 }
 
+/// How to execute: limits, mode, checkpoints.
+#[derive(clap::Args, Clone)]
+struct ExecOpts {
+    /// Stop with an error after this many instructions (counted from the program's start).
+    #[arg(long, value_name = "N")]
+    max_cycles: Option<u64>,
+    /// Build the events the prover records for each instruction (tracing mode), to measure
+    /// its cost; the default is the fast execute-only mode.
+    #[arg(long)]
+    trace: bool,
+    /// Write the full machine state every N cycles (resume with `zkmips resume FILE`).
+    #[arg(long, value_name = "N", requires = "checkpoint_dir", value_parser = clap::value_parser!(u64).range(1..))]
+    checkpoint_every: Option<u64>,
+    /// Folder for the checkpoints: `checkpoint-<cycle>.bin`, each written atomically.
+    #[arg(long, value_name = "DIR")]
+    checkpoint_dir: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a MIPS ELF program in the VM.
@@ -45,19 +63,24 @@ enum Command {
         /// A private input item: the file's bytes. Repeat for more items, read in order.
         #[arg(long = "input", value_name = "FILE")]
         inputs: Vec<PathBuf>,
-        /// Stop with an error after this many instructions.
-        #[arg(long, value_name = "N")]
-        max_cycles: Option<u64>,
         /// An environment variable for the guest, as NAME=VALUE (repeatable; none by default).
         #[arg(long = "env", value_name = "NAME=VALUE")]
         env: Vec<String>,
-        /// Build the events the prover records for each instruction (tracing mode), to measure
-        /// its cost; the default is the fast execute-only mode.
-        #[arg(long)]
-        trace: bool,
+        #[command(flatten)]
+        exec: ExecOpts,
         /// Arguments for the guest (after `--`); argv[0] is the ELF path.
         #[arg(last = true, value_name = "ARGS")]
         args: Vec<String>,
+    },
+    /// Continue a run from a checkpoint written by `zkmips run --checkpoint-every`.
+    ///
+    /// The result (output still to come, exit code, summary) is the same as if the run had
+    /// never stopped.
+    Resume {
+        /// A checkpoint file.
+        checkpoint: PathBuf,
+        #[command(flatten)]
+        exec: ExecOpts,
     },
     /// Run flat MIPS test images by the open_mips_tests convention (Cannon/OpenMIPS).
     ///
@@ -78,9 +101,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { elf, big_endian, inputs, max_cycles, env, trace, args } => {
-            cmd_run(&elf, big_endian, &inputs, max_cycles, env, trace, args)
+        Command::Run { elf, big_endian, inputs, env, exec, args } => {
+            cmd_run(&elf, big_endian, &inputs, env, args, &exec)
         }
+        Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
     };
     match result {
@@ -96,10 +120,9 @@ fn cmd_run(
     elf: &Path,
     big_endian: bool,
     inputs: &[PathBuf],
-    max_cycles: Option<u64>,
     env: Vec<String>,
-    trace: bool,
     args: Vec<String>,
+    exec: &ExecOpts,
 ) -> Result<ExitCode> {
     let bytes = std::fs::read(elf).with_context(|| format!("cannot read ELF {}", elf.display()))?;
     let program = Program::from_elf(&bytes, big_endian).with_context(|| format!("cannot load {}", elf.display()))?;
@@ -112,22 +135,44 @@ fn cmd_run(
     }
     let mut argv = vec![elf.display().to_string()];
     argv.extend(args);
-    let mut machine = Machine::new(&program, &argv, &env, items)?;
-    let limit = max_cycles.unwrap_or(u64::MAX);
+    execute(Machine::new(&program, &argv, &env, items)?, exec)
+}
+
+fn cmd_resume(checkpoint: &Path, exec: &ExecOpts) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(checkpoint).with_context(|| format!("cannot read checkpoint {}", checkpoint.display()))?;
+    let state =
+        State::from_bytes(&bytes).with_context(|| format!("{} is not a zkmips checkpoint", checkpoint.display()))?;
+    execute(Machine::from_state(state), exec)
+}
+
+/// Runs to the end (or the cycle limit), writing checkpoints on the way; prints the summary.
+fn execute(mut machine: Machine, exec: &ExecOpts) -> Result<ExitCode> {
+    let limit = exec.max_cycles.unwrap_or(u64::MAX);
+    if let Some(dir) = &exec.checkpoint_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let every = exec.checkpoint_every.unwrap_or(u64::MAX);
     let start = Instant::now();
-    let result = if trace {
-        let mut counter = Counter::default();
-        machine.run(&mut counter, limit)
-    } else {
-        machine.run(&mut NoTrace, limit)
+    let start_clk = machine.state.clk;
+    let mut counter = Counter::default();
+    let result = loop {
+        let until = machine.state.clk.saturating_add(every).min(limit);
+        let step = if exec.trace { machine.run(&mut counter, until) } else { machine.run(&mut NoTrace, until) };
+        match step {
+            Ok(Status::Exited(code)) => break Ok(code),
+            Ok(Status::Paused) if machine.state.clk >= limit => {
+                break Err(VmError::CycleLimit { limit, pc: machine.state.pc })
+            }
+            Ok(Status::Paused) => {
+                let dir = exec.checkpoint_dir.as_deref().expect("checkpoints have a folder");
+                write_checkpoint(dir, &machine.state)?;
+            }
+            Err(e) => break Err(e),
+        }
     };
-    let elapsed = start.elapsed();
-    let result = match result {
-        Ok(Status::Exited(code)) => Ok(code),
-        Ok(Status::Paused) => Err(VmError::CycleLimit { limit, pc: machine.state.pc }),
-        Err(e) => Err(e),
-    };
-    print_summary(&machine.state, result.as_ref().ok().copied(), elapsed.as_secs_f64(), trace);
+    let elapsed = start.elapsed().as_secs_f64();
+    print_summary(&machine.state, result.as_ref().ok().copied(), machine.state.clk - start_clk, elapsed, exec.trace);
     match result {
         Ok(code) => Ok(ExitCode::from(code as u8)),
         Err(e) => {
@@ -137,8 +182,17 @@ fn cmd_run(
     }
 }
 
-fn print_summary(state: &State, exit: Option<u32>, secs: f64, trace: bool) {
-    let mips = state.clk as f64 / secs.max(1e-9) / 1e6;
+/// Writes `checkpoint-<clk>.bin` through a temporary file and a rename: never a partial file.
+fn write_checkpoint(dir: &Path, state: &State) -> Result<()> {
+    let path = dir.join(format!("checkpoint-{}.bin", state.clk));
+    let tmp = dir.join(format!(".checkpoint-{}.bin.tmp", state.clk));
+    std::fs::write(&tmp, state.to_bytes()).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn print_summary(state: &State, exit: Option<u32>, executed: u64, secs: f64, trace: bool) {
+    let mips = executed as f64 / secs.max(1e-9) / 1e6;
     let mut s = String::from("--- zkmips summary ---\n");
     match exit {
         Some(code) => s += &format!("exit code: {code}\n"),

@@ -23,7 +23,7 @@ pub mod trace;
 
 pub use error::{LoadError, VmError};
 pub use loader::Program;
-pub use machine::{Machine, Sink, State, Status};
+pub use machine::{Machine, Sink, State, Status, CHECKPOINT_MAGIC};
 pub use syscall::{syscall_name, NANOS_PER_CYCLE};
 pub use threads::{Thread, Wait};
 pub use trace::{Counter, NoTrace, Recorder, Tracer};

@@ -14,6 +14,9 @@ use crate::threads::Thread;
 use crate::trace::Tracer;
 use zkmips_isa::abi::HEAP_START;
 
+/// First bytes of a checkpoint file; the last byte is the format version.
+pub const CHECKPOINT_MAGIC: [u8; 8] = *b"ZKMIPSC\x01";
+
 /// Data accesses below this address are null-pointer accesses (Linux never maps page 0).
 pub const NULL_GUARD: u32 = 0x1000;
 /// Anonymous mappings stay below this address (ABI.md: Ziren's runtimes reserve
@@ -119,14 +122,19 @@ impl State {
         })
     }
 
-    /// Serialises the state (a checkpoint) to bytes.
+    /// Serialises the state (a checkpoint) to bytes: [`CHECKPOINT_MAGIC`], then bincode.
     pub fn to_bytes(&self) -> Vec<u8> {
-        bincode::serialize(self).expect("state serialises")
+        let mut out = CHECKPOINT_MAGIC.to_vec();
+        bincode::serialize_into(&mut out, self).expect("state serialises");
+        out
     }
 
-    /// Reads a checkpoint written by [`State::to_bytes`].
+    /// Reads a checkpoint written by [`State::to_bytes`] (of this version of the VM).
     pub fn from_bytes(bytes: &[u8]) -> Result<State, VmError> {
-        bincode::deserialize(bytes).map_err(|e| VmError::Checkpoint(e.to_string()))
+        let body = bytes
+            .strip_prefix(CHECKPOINT_MAGIC.as_slice())
+            .ok_or_else(|| VmError::Checkpoint("not a zkmips checkpoint of this version (bad magic)".into()))?;
+        bincode::deserialize(body).map_err(|e| VmError::Checkpoint(format!("corrupt checkpoint: {e}")))
     }
 
     /// The committed digest as 32 bytes (each word little-endian, as ABI.md defines).
