@@ -32,6 +32,21 @@ pub const GO_NOOP_FUNCTIONS: &[&str] =
 pub const GO_PATCHES_NOT_APPLIED: &[&str] =
     &["runtime.gcenable", "runtime.deductSweepCredit", "runtime.(*gcControllerState).commit"];
 
+/// Go's GC CPU limiter (Go 1.19 and later), switched off by patching this function to return at
+/// once: the limiter's bucket then never fills, so it never engages. Beyond ABI.md.
+///
+/// Why: the limiter caps the collector near 50% of CPU time. Once its bucket (one CPU-second) is
+/// full, mark assists stop and the mark phase is left to the background mark workers, and the
+/// limiter is re-checked only by sysmon, by the scheduler and by assists. In the VM none of those
+/// runs while a goroutine allocates without blocking: sysmon is patched out, threads switch only
+/// in blocking syscalls, and with one P nothing preempts the goroutine. Guest time is the
+/// instruction count, by which a Go collector on an allocation-heavy program costs far more than
+/// half the time (memory needs no page faults here), so the bucket fills after about a second
+/// of guest time; the mark phase then never ends, no further cycle starts and the heap grows
+/// until the address space runs out. Without the limiter, assists always finish the cycle, as in
+/// Go 1.18 and earlier.
+pub const GO_GC_CPU_LIMITER: &str = "runtime.(*gcCPULimiterState).accumulate";
+
 /// Patched only when the program gets no argv: `flag.init` reads `os.Args[0]`, which would then
 /// be out of range. With an argv (the CLI always passes the program path) the flag package must
 /// initialise, or `flag.CommandLine` stays nil.
@@ -223,6 +238,11 @@ impl Program {
                 self.patches.push(name.to_string());
             }
         }
+        if let Some(&addr) = symbols.get(GO_GC_CPU_LIMITER) {
+            self.memory.write_word(addr, RETURN_AT_ONCE[0]);
+            self.memory.write_word(addr + 4, RETURN_AT_ONCE[1]);
+            self.patches.push(GO_GC_CPU_LIMITER.to_string());
+        }
         self.flag_init = symbols.get(GO_FLAG_INIT).copied();
         if let Some(&addr) = symbols.get("runtime.MemProfileRate") {
             self.memory.write_word(addr, 0);
@@ -389,6 +409,17 @@ mod tests {
         let mut elf64 = elf;
         elf64[4] = 2;
         assert_eq!(Program::from_elf(&elf64, false).unwrap_err(), LoadError::WrongClass { got: 64 });
+    }
+
+    #[test]
+    fn go_patches_switch_off_the_gc_cpu_limiter() {
+        for big in [false, true] {
+            let mut p = Program::from_elf(&minimal_elf(big), big).unwrap();
+            let symbols = HashMap::from([(GO_GC_CPU_LIMITER.to_string(), 0x400100)]);
+            p.patch_go(&symbols);
+            assert_eq!([p.memory.read_word(0x400100), p.memory.read_word(0x400104)], RETURN_AT_ONCE);
+            assert_eq!(p.patches, [GO_GC_CPU_LIMITER]);
+        }
     }
 
     #[test]
