@@ -90,6 +90,7 @@ fn nil_dereference_stops_the_vm_with_a_clear_error() {
         let err = vm.result.stderr_str();
         assert_eq!(vm.result.code, Some(70), "VM error exit code; stderr:\n{err}");
         assert!(err.contains("null pointer access at 0x0000"), "stderr:\n{err}");
+        assert!(err.contains("  in main."), "the error names the Go function: {err}");
     }
 }
 

@@ -135,7 +135,7 @@ fn cmd_run(
     }
     let mut argv = vec![elf.display().to_string()];
     argv.extend(args);
-    execute(Machine::new(&program, &argv, &env, items)?, exec)
+    execute(Machine::new(&program, &argv, &env, items)?, exec, Some(&program))
 }
 
 fn cmd_resume(checkpoint: &Path, exec: &ExecOpts) -> Result<ExitCode> {
@@ -143,11 +143,11 @@ fn cmd_resume(checkpoint: &Path, exec: &ExecOpts) -> Result<ExitCode> {
         std::fs::read(checkpoint).with_context(|| format!("cannot read checkpoint {}", checkpoint.display()))?;
     let state =
         State::from_bytes(&bytes).with_context(|| format!("{} is not a zkmips checkpoint", checkpoint.display()))?;
-    execute(Machine::from_state(state), exec)
+    execute(Machine::from_state(state), exec, None)
 }
 
 /// Runs to the end (or the cycle limit), writing checkpoints on the way; prints the summary.
-fn execute(mut machine: Machine, exec: &ExecOpts) -> Result<ExitCode> {
+fn execute(mut machine: Machine, exec: &ExecOpts, program: Option<&Program>) -> Result<ExitCode> {
     let limit = exec.max_cycles.unwrap_or(u64::MAX);
     if let Some(dir) = &exec.checkpoint_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -177,6 +177,10 @@ fn execute(mut machine: Machine, exec: &ExecOpts) -> Result<ExitCode> {
         Ok(code) => Ok(ExitCode::from(code as u8)),
         Err(e) => {
             eprintln!("error: {e}");
+            // Name the function the program stopped in, when the ELF has symbols.
+            if let Some(f) = program.and_then(|p| p.symbolize(machine.state.pc)) {
+                eprintln!("  in {f} (thread {})", machine.state.tid);
+            }
             Ok(ExitCode::from(VM_ERROR_EXIT))
         }
     }

@@ -73,6 +73,8 @@ pub struct Program {
     pub patches: Vec<String>,
     /// Address of `flag.init`, if the program has one (see [`GO_FLAG_INIT`]).
     pub flag_init: Option<u32>,
+    /// Function symbols `(address, size, name)` sorted by address, for naming a pc in errors.
+    pub functions: Vec<(u32, u32, String)>,
 }
 
 struct Reader<'a> {
@@ -187,8 +189,8 @@ impl Program {
         if entry < code_start || entry >= code_end || entry % 4 != 0 {
             return Err(LoadError::BadEntry(entry));
         }
-        let symbols =
-            if shoff != 0 && shnum != 0 { read_symbols(&r, shoff, shentsize, shnum)? } else { HashMap::new() };
+        let (symbols, functions) =
+            if shoff != 0 && shnum != 0 { read_symbols(&r, shoff, shentsize, shnum)? } else { Default::default() };
         let mut program = Program {
             big_endian,
             entry,
@@ -201,6 +203,7 @@ impl Program {
             raw: false,
             patches: Vec::new(),
             flag_init: None,
+            functions,
         };
         program.patch_go(&symbols);
         Ok(program)
@@ -227,6 +230,7 @@ impl Program {
             raw: true,
             patches: Vec::new(),
             flag_init: None,
+            functions: Vec::new(),
         })
     }
 
@@ -260,8 +264,9 @@ impl Program {
 }
 
 /// Function and object symbols by name, from the first SHT_SYMTAB section.
-fn read_symbols(r: &Reader, shoff: u64, shentsize: u64, shnum: u64) -> Result<HashMap<String, u32>, LoadError> {
+fn read_symbols(r: &Reader, shoff: u64, shentsize: u64, shnum: u64) -> Result<Symbols, LoadError> {
     let mut out = HashMap::new();
+    let mut functions = Vec::new();
     for i in 0..shnum {
         let sh = shoff + i * shentsize;
         r.slice("a section header", sh, 40)?;
@@ -287,12 +292,30 @@ fn read_symbols(r: &Reader, shoff: u64, shentsize: u64, shnum: u64) -> Result<Ha
             let name = &strtab[name_off..];
             let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
             if let Ok(name) = std::str::from_utf8(name) {
+                const STT_FUNC: u8 = 2;
+                let info = r.slice("st_info", sym + 12, 1)?[0];
+                if info & 0xF == STT_FUNC {
+                    functions.push((value, r.u32("st_size", sym + 8)?, name.to_string()));
+                }
                 out.entry(name.to_string()).or_insert(value);
             }
         }
         break;
     }
-    Ok(out)
+    functions.sort();
+    Ok((out, functions))
+}
+
+/// Symbols by name, and function symbols `(address, size, name)` sorted by address.
+type Symbols = (HashMap<String, u32>, Vec<(u32, u32, String)>);
+
+impl Program {
+    /// Names the function containing `pc` as `name+0xoffset`, if the ELF has symbols for it.
+    pub fn symbolize(&self, pc: u32) -> Option<String> {
+        let i = self.functions.partition_point(|&(a, _, _)| a <= pc).checked_sub(1)?;
+        let (addr, size, name) = &self.functions[i];
+        (pc - addr < (*size).max(1)).then(|| format!("{name}+{:#x}", pc - addr))
+    }
 }
 
 /// Writes the entry stack of ABI.md at `STACK_POINTER`: argc, argv, envp, auxv, then the
