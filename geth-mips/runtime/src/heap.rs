@@ -36,10 +36,7 @@ unsafe impl Sync for BumpAllocator {}
 impl BumpAllocator {
     /// The guest's heap: from `_end` to [`HEAP_END`].
     pub const fn new() -> Self {
-        BumpAllocator {
-            next: Cell::new(0),
-            end: HEAP_END,
-        }
+        BumpAllocator { next: Cell::new(0), end: HEAP_END }
     }
 
     /// A heap over `[start, end)`.
@@ -47,10 +44,7 @@ impl BumpAllocator {
     /// # Assumptions
     /// The range is valid, writable memory that nothing else uses, and `start != 0`.
     pub const fn from_region(start: usize, end: usize) -> Self {
-        BumpAllocator {
-            next: Cell::new(start),
-            end,
-        }
+        BumpAllocator { next: Cell::new(start), end }
     }
 
     fn next(&self) -> usize {
@@ -153,14 +147,8 @@ mod tests {
             assert_eq!(a, start);
             assert_eq!(b, start + 4, "every allocation is 4-aligned");
             assert_eq!(c, start + 16);
-            assert!(
-                heap.alloc(Layout::from_size_align(512, 4).unwrap())
-                    .is_null()
-            );
-            assert!(
-                heap.alloc(Layout::from_size_align(isize::MAX as usize - 8, 4).unwrap())
-                    .is_null()
-            );
+            assert!(heap.alloc(Layout::from_size_align(512, 4).unwrap()).is_null());
+            assert!(heap.alloc(Layout::from_size_align(isize::MAX as usize - 8, 4).unwrap()).is_null());
         }
     }
 
@@ -181,10 +169,7 @@ mod tests {
             let moved = heap.realloc(a, Layout::from_size_align(100, 4).unwrap(), 120);
             assert_eq!(moved as usize, start + 104);
             assert_eq!(moved.cast::<u32>().read(), 0xdead_beef);
-            assert!(
-                heap.realloc(moved, Layout::from_size_align(120, 4).unwrap(), 1000)
-                    .is_null()
-            );
+            assert!(heap.realloc(moved, Layout::from_size_align(120, 4).unwrap(), 1000).is_null());
         }
     }
 }

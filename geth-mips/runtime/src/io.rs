@@ -99,10 +99,7 @@ fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     match bincode::serde::encode_to_vec(value, bincode::config::legacy()) {
         Ok(bytes) => bytes,
         Err(err) => {
-            panic!(
-                "zkmips_guest::commit: cannot encode {}: {err}",
-                core::any::type_name::<T>()
-            )
+            panic!("zkmips_guest::commit: cannot encode {}: {err}", core::any::type_name::<T>())
         }
     }
 }
@@ -147,10 +144,7 @@ mod tests {
     enum Shape {
         Unit,
         Tuple(u8, i64),
-        Struct {
-            name: String,
-            tags: Vec<Option<u16>>,
-        },
+        Struct { name: String, tags: Vec<Option<u16>> },
     }
 
     #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -186,10 +180,7 @@ mod tests {
             shapes: alloc::vec![
                 Shape::Unit,
                 Shape::Tuple(1, -2),
-                Shape::Struct {
-                    name: "x".into(),
-                    tags: alloc::vec![None, Some(3)]
-                },
+                Shape::Struct { name: "x".into(), tags: alloc::vec![None, Some(3)] },
             ],
             nested: alloc::vec![alloc::vec![], alloc::vec![1, u64::MAX]],
         }

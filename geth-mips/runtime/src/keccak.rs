@@ -37,10 +37,7 @@ fn sponge_input(data: &[u8]) -> Vec<u32> {
     let blocks = data.len() / RATE_BYTES + 1;
     let mut words = vec![0u32; blocks * BLOCK_WORDS];
     // Block by block, word by word: no division per word (this loop is most of keccak256's cost).
-    for (block, chunk) in words
-        .chunks_exact_mut(BLOCK_WORDS)
-        .zip(data.chunks(RATE_BYTES))
-    {
+    for (block, chunk) in words.chunks_exact_mut(BLOCK_WORDS).zip(data.chunks(RATE_BYTES)) {
         let (whole, rest) = chunk.as_chunks::<4>();
         for (word, bytes) in block.iter_mut().zip(whole) {
             *word = u32::from_le_bytes(*bytes);
@@ -101,17 +98,9 @@ mod tests {
         let data: Vec<u8> = (0..700u32).map(|i| (i * 7 + 3) as u8).collect();
         for len in (0..=300).chain([407, 408, 409, 543, 544, 700]) {
             let input = sponge_input(&data[..len]);
-            assert_eq!(
-                input.len(),
-                (len / RATE_BYTES + 1) * BLOCK_WORDS,
-                "len {len}"
-            );
+            assert_eq!(input.len(), (len / RATE_BYTES + 1) * BLOCK_WORDS, "len {len}");
             for block in input.chunks_exact(BLOCK_WORDS) {
-                assert_eq!(
-                    &block[RATE_WORDS..],
-                    &[0, 0],
-                    "len {len}: words 34, 35 of a block are zero"
-                );
+                assert_eq!(&block[RATE_WORDS..], &[0, 0], "len {len}: words 34, 35 of a block are zero");
             }
             let result = model_sponge(&input);
             let mut hash = [0u8; 32];

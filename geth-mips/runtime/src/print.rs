@@ -21,11 +21,7 @@ pub struct FdWriter {
 impl FdWriter {
     /// A writer to `fd` (see [`syscall::FD_STDOUT`] and friends).
     pub const fn new(fd: u32) -> Self {
-        FdWriter {
-            fd,
-            len: 0,
-            buf: [0; BUF_LEN],
-        }
+        FdWriter { fd, len: 0, buf: [0; BUF_LEN] }
     }
 
     /// Sends the buffered bytes to the host.

@@ -9,10 +9,7 @@ use crate::{io, syscall};
 pub fn finalize() -> ! {
     let digest = io::public_values_digest();
     for (index, word) in digest.chunks_exact(4).enumerate() {
-        syscall::commit_word(
-            index as u32,
-            u32::from_le_bytes(word.try_into().expect("4 bytes")),
-        );
+        syscall::commit_word(index as u32, u32::from_le_bytes(word.try_into().expect("4 bytes")));
     }
     syscall::halt(0)
 }

@@ -5,30 +5,13 @@
 //! Most programs want the higher-level functions at the crate root ([`crate::read`],
 //! [`crate::commit`], ...). Off MIPS every call panics, so host-side unit tests can still link.
 
-/// HALT: `$a0` = exit code; the program ends.
-pub const HALT: u32 = 0x00;
-/// WRITE: `$a0` fd, `$a1` buffer, `$a2` length.
-pub const WRITE: u32 = 0x02;
-/// COMMIT: `$a0` = word index 0..7, `$a1` = word of the public-values digest.
-pub const COMMIT: u32 = 0x10;
-/// HINT_LEN: `$v0` = byte length of the next input item, or [`HINT_END`].
-pub const HINT_LEN: u32 = 0xF0;
-/// HINT_READ: `$a0` = 4-aligned buffer, `$a1` = the item's length; consumes the item.
-pub const HINT_READ: u32 = 0xF1;
-/// KECCAK_SPONGE: `$a0` = padded input words, `$a1` = 17-word result buffer.
-pub const KECCAK_SPONGE: u32 = 0x0101_0009;
-
-/// What HINT_LEN returns when the input stream is exhausted.
-pub const HINT_END: u32 = 0xFFFF_FFFF;
-
-/// File descriptor of the host's standard output.
-pub const FD_STDOUT: u32 = 1;
-/// File descriptor of the host's standard error.
-pub const FD_STDERR: u32 = 2;
-/// Writing to this descriptor appends to the public-values stream.
-pub const FD_PUBLIC_VALUES: u32 = 13;
-/// Writing to this descriptor pushes a new item at the end of the input stream.
-pub const FD_HINT: u32 = 14;
+// The call numbers and file descriptors are the VM's own definitions (`zkmips-isa`), so the
+// guest and the VM cannot disagree on them.
+pub use zkmips_isa::abi::HINT_END;
+pub use zkmips_isa::abi::fd::{
+    HINT as FD_HINT, PUBLIC_VALUES as FD_PUBLIC_VALUES, STDERR as FD_STDERR, STDOUT as FD_STDOUT,
+};
+pub use zkmips_isa::abi::sys::{COMMIT, HALT, HINT_LEN, HINT_READ, KECCAK_SPONGE, WRITE};
 
 #[cfg(target_arch = "mips")]
 #[inline(always)]
@@ -123,12 +106,5 @@ pub unsafe fn hint_read(buf: *mut u8, len: usize) {
 pub unsafe fn keccak_sponge(input: &[u32], result: &mut [u32; 17]) {
     debug_assert!(result[16] as usize == input.len() && input.len().is_multiple_of(36));
     // SAFETY: the VM reads `result[16]` words of `input` and writes the 17 words of `result`.
-    unsafe {
-        raw(
-            KECCAK_SPONGE,
-            input.as_ptr() as u32,
-            result.as_mut_ptr() as u32,
-            0,
-        )
-    };
+    unsafe { raw(KECCAK_SPONGE, input.as_ptr() as u32, result.as_mut_ptr() as u32, 0) };
 }

@@ -10,6 +10,8 @@ pub const HEAP_START: u32 = 0x2000_0000;
 pub const PAGE_SIZE: u32 = 4096;
 /// The 16 bytes AT_RANDOM points at: fixed, so runs are deterministic.
 pub const AT_RANDOM_BYTES: [u8; 16] = *b"zkmips-at-random";
+/// What HINT_LEN returns when the input stream is exhausted.
+pub const HINT_END: u32 = 0xFFFF_FFFF;
 /// Uid/gid values reported in the auxiliary vector.
 pub const AUX_ID: u32 = 1000;
 

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use zkmips_isa::abi::{errno, fd, sys, PAGE_SIZE};
+use zkmips_isa::abi::{errno, fd, sys, HINT_END, PAGE_SIZE};
 use zkmips_isa::events::SyscallEvent;
 use zkmips_isa::reg;
 
@@ -233,7 +233,7 @@ impl Machine {
             sys::HINT_LEN => {
                 let len = match self.state.input.get(self.state.input_pos) {
                     Some(item) => item.len() as u32,
-                    None => u32::MAX,
+                    None => HINT_END,
                 };
                 self.state.regs[reg::V0] = len;
             }
