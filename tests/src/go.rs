@@ -224,8 +224,7 @@ pub fn compare_runs(what: &str, qemu: &TimedRun, vm: &TimedRun) -> Option<String
 }
 
 /// A `-test.run` pattern that selects the tests and fuzz targets (their seed corpora) of a `go test
-/// -c` binary, except `skip`. Examples are left out: the testing package captures their output
-/// through `os.Pipe`, and the VM has no pipes (pipe2, 4328, is not among its calls). The names come
+/// -c` binary (tests, examples, fuzz targets), except `skip`. The names come
 /// from running the binary with `-test.list .` under qemu; Go 1.19 has no `-test.skip`.
 pub fn test_pattern_without(elf: &Path, skip: &[&str], limit: Duration) -> Result<String> {
     let listed = qemu_timed(elf, false, &["-test.list", "."], &[], limit)?;
@@ -237,7 +236,7 @@ pub fn test_pattern_without(elf: &Path, skip: &[&str], limit: Duration) -> Resul
     );
     let all = listed.result.stdout_str();
     let all: Vec<&str> =
-        all.lines().map(str::trim).filter(|n| n.starts_with("Test") || n.starts_with("Fuzz")).collect();
+        all.lines().map(str::trim).filter(|n| ["Test", "Fuzz", "Example"].iter().any(|p| n.starts_with(p))).collect();
     for s in skip {
         anyhow::ensure!(all.contains(s), "{} has no test {s} to skip", elf.display());
     }

@@ -3,14 +3,12 @@
 //! `zkmips run ELF -- -test.short -test.v -test.run <pattern>`. Both must print a final `PASS`,
 //! exit 0, and pass (or skip) the same tests.
 //!
-//! The pattern lists every test and fuzz target (seed corpus) of the package except:
-//! - examples, in every package: the testing package captures an example's output through
-//!   `os.Pipe`, and the VM has no pipes (pipe2, 4328, stops it);
-//! - tests that need what the VM does not provide, named below with the reason: files (`os.Open`
-//!   sets up the runtime's network poller, whose epoll_create1, 4326, stops the VM; `os.Stat` is
-//!   stat64, 4213), timers (`time.After`, `time.AfterFunc`, and `crypto/rand`, which arms one, start
-//!   the same poller), sockets (4183), page protection (mprotect, 4125), and `runtime.GC` (never
-//!   returns in the VM: the loader's patches leave the collector disabled);
+//! The pattern lists every test, example (their output is captured through `os.Pipe`, which the
+//! VM's pipes carry) and fuzz target (seed corpus) of the package except:
+//! - tests that need what the VM does not provide, named below with the reason: files (`open`
+//!   fails with ENOENT; `os.Stat` is stat64, 4213), sockets (4183), page protection (mprotect,
+//!   4125). (Some skips were written before the VM had threads, timers and pipes; the reasons next to
+//!   them say which.)
 //! - tests that take more than about a second under qemu, which is well over a billion instructions:
 //!   tens of seconds in the interpreter (about 100-200 million instructions per second). The rest of
 //!   the package still runs.
@@ -302,17 +300,7 @@ fn encoding_gob() {
 
 #[test]
 fn io() {
-    // TestMultiReaderFreesExhaustedReaders calls runtime.GC, which never returns in the VM (see
-    // tests/go/gc); the pipe tests sleep (timers).
-    check_std(
-        "io",
-        &[
-            "TestMultiReaderFreesExhaustedReaders",
-            "TestPipeReadClose",
-            "TestPipeReadClose2",
-            "TestPipeWriteClose",
-            "TestPipeWriteClose2",
-            "TestPipeConcurrent",
-        ],
-    );
+    // Runs everything: runtime.GC (TestMultiReaderFreesExhaustedReaders) and the timers of the
+    // pipe tests work now that the VM has threads and a poller.
+    check_std("io", &[]);
 }

@@ -10,6 +10,7 @@ use zkmips_isa::{decode, reg, Insn, Op};
 use crate::error::VmError;
 use crate::loader::{build_entry_stack, Program, RETURN_AT_ONCE};
 use crate::memory::{byte_shift, half_shift, Memory};
+use crate::pipes::{EpollEntry, Pipe};
 use crate::threads::Thread;
 use crate::trace::Tracer;
 use zkmips_isa::abi::HEAP_START;
@@ -48,6 +49,10 @@ pub struct State {
     pub time_offset_ns: u64,
     /// File descriptors handed out by `pipe2` and `epoll_create1`.
     pub fds: Vec<u32>,
+    /// Open pipes.
+    pub pipes: Vec<Pipe>,
+    /// Fds registered with epoll (the VM keeps one interest list for all epoll fds).
+    pub epoll: Vec<EpollEntry>,
     /// Whether `clone` creates threads (ELF programs) or returns 1 and creates nothing (raw
     /// images, Cannon's convention).
     pub threaded: bool,
@@ -106,6 +111,8 @@ impl State {
             null_guard: if program.raw { 0 } else { NULL_GUARD },
             time_offset_ns: 0,
             fds: Vec::new(),
+            pipes: Vec::new(),
+            epoll: Vec::new(),
             threaded: !program.raw,
             tid: 1,
             next_tid: 2,

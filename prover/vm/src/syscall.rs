@@ -11,6 +11,7 @@ use zkmips_isa::reg;
 
 use crate::error::VmError;
 use crate::machine::{Machine, MMAP_LIMIT};
+use crate::pipes::{PipeRead, O_NONBLOCK};
 use crate::precompiles;
 use crate::threads::{deadline, Wait, ETIMEDOUT, FUTEX_MISMATCH};
 use crate::trace::Tracer;
@@ -31,8 +32,6 @@ const MAP_FIXED: u32 = 0x10;
 /// here: they fail with ENOENT, since the VM has no files and an fd that reads as empty would
 /// hide that).
 const NOOPS: &[u32] = &[
-    sys::CLOSE,
-    sys::EPOLL_CTL,
     sys::MUNMAP,
     sys::RT_SIGACTION,
     sys::RT_SIGPROCMASK,
@@ -131,6 +130,10 @@ impl Machine {
         }
     }
 
+    pub(crate) fn wake_epoll_waiters(&mut self) {
+        self.futex_wake(EPOLL_WAKE_KEY, u32::MAX);
+    }
+
     fn new_fd(&mut self) -> u32 {
         let fd = self.state.fds.last().map_or(3, |&f| f + 1);
         self.state.fds.push(fd);
@@ -196,9 +199,11 @@ impl Machine {
                 }
                 let known = matches!(a0, fd::STDOUT | fd::STDERR | fd::PUBLIC_VALUES | fd::HINT);
                 if linux && self.state.fds.contains(&a0) {
-                    // The poller's wake-up pipe: nobody reads it, but it ends epoll waits.
-                    self.futex_wake(EPOLL_WAKE_KEY, u32::MAX);
-                    self.linux_ok(a2);
+                    let bytes = self.read_guest_bytes(t, a1, a2);
+                    match self.pipe_write(a0, &bytes) {
+                        Some(()) => self.linux_ok(a2),
+                        None => self.linux_err(errno::EBADF),
+                    }
                 } else if !known {
                     if linux {
                         self.linux_err(errno::EBADF);
@@ -293,8 +298,15 @@ impl Machine {
                 if a0 == 0 {
                     self.linux_ok(0)
                 } else if self.state.fds.contains(&a0) {
-                    // A pipe or epoll fd: nothing to read, ever.
-                    self.linux_err(errno::EAGAIN)
+                    match self.pipe_read(a0, a2) {
+                        Some(PipeRead::Data(bytes)) => {
+                            self.write_guest_bytes(t, a1, &bytes);
+                            self.linux_ok(bytes.len() as u32)
+                        }
+                        Some(PipeRead::Eof) => self.linux_ok(0),
+                        Some(PipeRead::WouldBlock) => self.linux_err(errno::EAGAIN),
+                        None => self.linux_err(errno::EINVAL),
+                    }
                 } else {
                     self.linux_err(errno::EBADF)
                 }
@@ -311,16 +323,28 @@ impl Machine {
                     self.linux_err(errno::EFAULT);
                 } else {
                     let (r, w) = (self.new_fd(), self.new_fd());
+                    self.pipe_create(r, w);
                     self.store(t, a0, r);
                     self.store(t, a0.wrapping_add(4), w);
                     self.linux_ok(0);
                 }
             }
+            sys::CLOSE => {
+                self.close_fd(a0);
+                self.linux_ok(0);
+            }
+            sys::EPOLL_CTL => match self.epoll_ctl(t, a1, a2, args[3]) {
+                Ok(()) => self.linux_ok(0),
+                Err(e) => self.linux_err(e),
+            },
             sys::EPOLL_WAIT => {
-                // No fd ever becomes ready: a wait is a sleep for its timeout (forever if
-                // negative), cut short by a write to the poller's pipe (Go's netpollBreak).
+                // Pending events first; else a wait is a sleep for its timeout (forever if
+                // negative) that a pipe write or close cuts short.
                 let timeout_ms = args[3] as i32;
-                if timeout_ms == 0 {
+                let ready = if a1 & 3 == 0 && a1 >= self.state.null_guard { self.epoll_collect(t, a1, a2) } else { 0 };
+                if ready > 0 {
+                    self.linux_ok(ready);
+                } else if timeout_ms == 0 {
                     self.linux_ok(0);
                 } else {
                     let timeout = (timeout_ms > 0).then(|| timeout_ms as u64 * 1_000_000);
@@ -330,6 +354,13 @@ impl Machine {
                 }
             }
             // fcntl64 is what Go's os package calls on 32-bit MIPS; same subset as fcntl.
+            sys::FCNTL | sys::FCNTL64 if self.state.fds.contains(&a0) => match a1 {
+                // F_GETFD: close-on-exec; F_GETFL: non-blocking; the setters change nothing.
+                1 => self.linux_ok(1),
+                3 => self.linux_ok(O_NONBLOCK),
+                2 | 4 => self.linux_ok(0),
+                _ => self.linux_err(errno::EINVAL),
+            },
             sys::FCNTL | sys::FCNTL64 => match (a1, a0) {
                 (1, 0..=2) => self.linux_ok(a0),
                 (3, 0) => self.linux_ok(0),
