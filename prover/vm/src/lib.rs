@@ -9,7 +9,10 @@
 //! - [`Machine`]: the interpreter. Each instruction is defined once in [`Machine::step`], generic
 //!   over a [`Tracer`]: [`NoTrace`] is the fast execute-only mode, [`Recorder`] the tracing mode.
 //! - [`State`]: everything a run depends on; a checkpoint is a serialised `State`.
-//! - Syscalls and precompiles execute natively.
+//! - Syscalls and precompiles execute natively; `clone` makes cooperative threads (`threads`),
+//!   and pipes and epoll live in the state (`pipes`), so stock Go programs, garbage collector
+//!   included, run as on Linux.
+//! - [`mips_test`]: the open_mips_tests convention.
 
 mod error;
 pub mod loader;
