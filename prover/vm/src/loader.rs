@@ -28,10 +28,6 @@ pub(crate) const RETURN_AT_ONCE: [u32; 2] = [0x03E0_0008, 0];
 pub const GO_NOOP_FUNCTIONS: &[&str] =
     &["runtime.init.5", "runtime.main.func1", "runtime.check", "runtime.checkfds", "internal/runtime/exithook.Run"];
 
-/// The patches of ABI.md that the VM leaves out, and why (see [`GO_NOOP_FUNCTIONS`]).
-pub const GO_PATCHES_NOT_APPLIED: &[&str] =
-    &["runtime.gcenable", "runtime.deductSweepCredit", "runtime.(*gcControllerState).commit"];
-
 /// Go's GC CPU limiter (Go 1.19 and later), switched off by patching this function to return at
 /// once: the limiter's bucket then never fills, so it never engages. Beyond ABI.md.
 ///
@@ -235,17 +231,12 @@ impl Program {
     }
 
     fn patch_go(&mut self, symbols: &HashMap<String, u32>) {
-        for name in GO_NOOP_FUNCTIONS {
+        for name in GO_NOOP_FUNCTIONS.iter().chain([&GO_GC_CPU_LIMITER]) {
             if let Some(&addr) = symbols.get(*name) {
                 self.memory.write_word(addr, RETURN_AT_ONCE[0]);
                 self.memory.write_word(addr + 4, RETURN_AT_ONCE[1]);
                 self.patches.push(name.to_string());
             }
-        }
-        if let Some(&addr) = symbols.get(GO_GC_CPU_LIMITER) {
-            self.memory.write_word(addr, RETURN_AT_ONCE[0]);
-            self.memory.write_word(addr + 4, RETURN_AT_ONCE[1]);
-            self.patches.push(GO_GC_CPU_LIMITER.to_string());
         }
         self.flag_init = symbols.get(GO_FLAG_INIT).copied();
         if let Some(&addr) = symbols.get("runtime.MemProfileRate") {

@@ -157,6 +157,7 @@ impl Machine {
     /// Runs the first runnable thread in the queue; if all are blocked, wakes the one with the
     /// earliest deadline and moves guest time to it.
     fn schedule(&mut self, pc: u32) -> Result<(), VmError> {
+        let now = self.now_ns();
         let threads = &mut self.state.threads;
         let index = match threads.iter().position(|t| t.wait.is_none()) {
             Some(i) => i,
@@ -169,7 +170,6 @@ impl Machine {
                 else {
                     return Err(VmError::Deadlock { pc, threads: threads.len() });
                 };
-                let now = self.state.clk * NANOS_PER_CYCLE + self.state.time_offset_ns;
                 self.state.time_offset_ns += deadline.saturating_sub(now);
                 let t = &mut self.state.threads[i];
                 if let Some(e) = t.wait.and_then(|w| w.timeout_errno) {
