@@ -52,7 +52,7 @@ pub use io::{commit, commit_slice, read, read_vec};
 pub use keccak::keccak256;
 pub use print::FdWriter;
 pub use start::finalize;
-pub use syscall::halt;
+pub use syscall::{cycles, halt};
 
 /// Names the guest's main function, which the runtime's entry point calls.
 ///

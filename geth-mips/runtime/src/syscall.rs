@@ -108,3 +108,29 @@ pub unsafe fn keccak_sponge(input: &[u32], result: &mut [u32; 17]) {
     // SAFETY: the VM reads `result[16]` words of `input` and writes the 17 words of `result`.
     unsafe { raw(KECCAK_SPONGE, input.as_ptr() as u32, result.as_mut_ptr() as u32, 0) };
 }
+
+/// Instructions executed so far: the VM's guest clock runs at one nanosecond per instruction
+/// (plus time skipped by waits, which a single-threaded Rust guest never does), read with the
+/// Linux `clock_gettime(CLOCK_MONOTONIC)` call. For measuring a guest's phases.
+pub fn cycles() -> u64 {
+    #[cfg(target_arch = "mips")]
+    {
+        const CLOCK_MONOTONIC: u32 = 1;
+        let mut timespec = [0u32; 2];
+        // SAFETY: clock_gettime writes the two words of `timespec`; as a Linux call it also sets
+        // `$a3` (the error flag), which is declared clobbered.
+        unsafe {
+            core::arch::asm!(
+                "syscall",
+                inlateout("$2") zkmips_isa::abi::sys::CLOCK_GETTIME => _,
+                in("$4") CLOCK_MONOTONIC,
+                in("$5") timespec.as_mut_ptr() as u32,
+                lateout("$7") _,
+                options(nostack),
+            );
+        }
+        timespec[0] as u64 * 1_000_000_000 + timespec[1] as u64
+    }
+    #[cfg(not(target_arch = "mips"))]
+    panic!("cycles() is only available on the VM (target_arch = \"mips\")")
+}

@@ -1,5 +1,7 @@
 //! `zkmips`: the one user-facing binary. It parses arguments and calls the libraries.
 
+mod geth;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -96,6 +98,33 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run Ethereum consensus tests (BlockchainTests format) through the stateless executor.
+    ///
+    /// Fixtures are files or folders (searched recursively for .json). Each case's pre-state
+    /// becomes the witness; every block must be accepted or, if the fixture expects an exception,
+    /// rejected; the last block hash and post state must match. Prints a line per failing case,
+    /// the skip reasons with counts, and `N passed, M failed, K skipped`; exits 0 only if none
+    /// failed.
+    BlockchainTest {
+        /// Also run every block inside the VM through the block program (much slower); the VM
+        /// must reach the same verdict and commit the same statement.
+        #[arg(long)]
+        vm: bool,
+        /// Fixture files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Execute one block from a block input and print its public statement.
+    ///
+    /// Exits 0 only if the block is valid (2 if the executor rejects it). With --vm the block
+    /// program also runs in the VM; its cycle count and cycles per phase are printed.
+    ExecuteBlock {
+        /// The block input: a bincode `BlockInput`, as the block program reads it.
+        witness: PathBuf,
+        /// Also run the block program in the VM.
+        #[arg(long)]
+        vm: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -106,6 +135,8 @@ fn main() -> ExitCode {
         }
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
+        Command::BlockchainTest { vm, paths } => geth::cmd_blockchain_test(&paths, vm),
+        Command::ExecuteBlock { witness, vm } => geth::cmd_execute_block(&witness, vm),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,74 @@
+//! Fetching a block and the witness of the state it touches, for the zkMIPS block prover.
+//!
+//! This crate is the first stage of the pipeline (see `DESIGN.md`): it turns Ethereum JSON-RPC
+//! responses into the [`BlockInput`](zkmips_executor::BlockInput) that the stateless executor
+//! (`geth-mips/executor`) reads, natively and inside the VM.
+//!
+//! What is here now:
+//! - [`block`]: converting an RPC block (`eth_getBlockByNumber` with full transactions) into
+//!   consensus RLP, checking every hash the RPC reports (block hash, transaction hashes,
+//!   transactions, withdrawals and ommers roots) so that a node that lies or a type we decode
+//!   wrongly fails here, with the block named, rather than deep in the executor.
+//! - [`recorded`]: a store of recorded `[query, response]` pairs (the `mainnet-rpc` test data), and
+//!   [`block_input_from_recorded`], which builds a block's input from one. The same store will
+//!   back the `zkmips replay-rpc` server.
+//!
+//! Still to come: live fetching over JSON-RPC (alloy over reqwest) and the versioned witness file.
+
+pub mod block;
+pub mod recorded;
+
+use std::path::PathBuf;
+
+use alloy_primitives::{Address, B256};
+
+pub use block::{consensus_block, sealed_header, RpcBlock};
+pub use recorded::{block_input_from_recorded, Recorded};
+
+/// Everything that can go wrong while building a block's input.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// A file could not be read.
+    #[error("reading {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// A recording is not valid (possibly gzipped) JSON.
+    #[error("{origin}: not JSON: {source}")]
+    Json { origin: String, source: serde_json::Error },
+    /// A recording is JSON, but not shaped like one.
+    #[error("{origin}: not a recording: {reason}")]
+    Malformed { origin: String, reason: String },
+    /// The same query was recorded twice with different responses.
+    #[error("{kind} query {query} recorded with two different responses")]
+    Conflicting { kind: String, query: String },
+    /// No response to a query.
+    #[error("no {kind} response recorded for {query}")]
+    Missing { kind: String, query: String },
+    /// A response is not what the query's method returns.
+    #[error("{kind} response for {query} does not decode: {source}")]
+    Decode { kind: String, query: String, source: serde_json::Error },
+    /// A transaction object does not decode (an unknown type, a missing field).
+    #[error("block {number}, transaction {index} ({hash}, type {tx_type}) does not decode: {source}")]
+    TxDecode { number: u64, index: usize, hash: String, tx_type: String, source: serde_json::Error },
+    /// A block's transactions are hashes, not full objects.
+    #[error("block {number}: transactions are hashes; full transaction objects are needed")]
+    NotFullTransactions { number: u64 },
+    /// A header whose consensus encoding does not hash to the hash the RPC reported: a field is
+    /// missing from our header type, or the response was altered.
+    #[error("block {number}: header hash mismatch: the header hashes to {computed}, the RPC says {reported}")]
+    BlockHashMismatch { number: u64, computed: B256, reported: B256 },
+    /// A transaction whose encoding does not hash to the hash the RPC reported.
+    #[error("block {number}, transaction {index}: hash mismatch: recomputed {computed}, the RPC says {reported}")]
+    TxHashMismatch { number: u64, index: usize, computed: B256, reported: B256 },
+    /// A root computed from the block body differs from the header's.
+    #[error("block {number}: {what} root mismatch: computed {computed}, header has {expected}")]
+    BodyRootMismatch { number: u64, what: &'static str, computed: B256, expected: B256 },
+    /// The block has ommers; their headers are not fetched (none after the merge).
+    #[error("block {number} has {count} ommers; ommer headers are not supported")]
+    Ommers { number: u64, count: usize },
+    /// The parent's hash is not the block's parent hash.
+    #[error("block {number}: parent hash is {expected}, but block {} hashes to {actual}", number.saturating_sub(1))]
+    ParentHashMismatch { number: u64, expected: B256, actual: B256 },
+    /// An account proof whose first node is not the state root of the block it was taken at.
+    #[error("proof of {address} at block {block}: first node hashes to {computed}, the state root is {expected}")]
+    ProofRootMismatch { block: u64, address: Address, computed: B256, expected: B256 },
+}

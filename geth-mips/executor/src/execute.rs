@@ -1,0 +1,188 @@
+//! Executing one block: decode, check the header, open the witness, recover senders, run the
+//! transactions with revm through alloy-evm's Ethereum block executor (system calls, withdrawals,
+//! requests), and check every result the header commits to.
+
+use alloc::{borrow::Cow, collections::BTreeMap, string::ToString, vec::Vec};
+
+use alloy_consensus::{proofs, transaction::SignerRecoverable, Block, Header, TxEnvelope, TxReceipt};
+use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
+use alloy_evm::{
+    block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory},
+    eth::{receipt_builder::AlloyReceiptBuilder, EthBlockExecutionCtx, EthBlockExecutorFactory},
+    EthEvmFactory, EvmEnv, EvmFactory,
+};
+use alloy_primitives::{keccak256, Bloom};
+use alloy_rlp::Decodable;
+
+use crate::{
+    db::WitnessDb,
+    error::ExecError,
+    header::{header_hash, validate_body, validate_header},
+    input::{BlockInput, Fork, PublicStatement},
+};
+
+/// The phases of [`execute_block`], reported as each one ends (the guest counts cycles per phase).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// RLP decoding of the block and ancestors, the ancestor hash chain, header and body checks.
+    Decode,
+    /// Hashing every witness node and code into the node store.
+    Witness,
+    /// Recovering every transaction's sender.
+    Senders,
+    /// Running the transactions, system calls and withdrawals.
+    Execution,
+    /// Receipts root, bloom, requests hash, and writing the changes into the tries for the root.
+    StateRoot,
+}
+
+/// A block that executed and matched its header.
+pub struct Executed {
+    /// What the block program commits.
+    pub statement: PublicStatement,
+    /// The block's header.
+    pub header: Header,
+    /// The state after the block (for host tools that chain blocks).
+    pub db: WitnessDb,
+}
+
+/// Executes `input`'s block; see [`execute_block_with`].
+pub fn execute_block(input: &BlockInput) -> Result<Executed, ExecError> {
+    execute_block_with(input, &mut |_| {})
+}
+
+/// Executes `input`'s block statelessly and checks it against its header, calling `on_phase` as
+/// each [`Phase`] ends. Any mismatch is an error naming the field, the claimed and computed values.
+pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -> Result<Executed, ExecError> {
+    let chain = &input.chain;
+    let block = decode_exact::<Block<TxEnvelope>>(&input.block).map_err(ExecError::BlockDecode)?;
+    let header = &block.header;
+    let block_hash = header_hash(header);
+
+    // Ancestors: each must hash to its child's parent hash.
+    let mut block_hashes = BTreeMap::new();
+    let mut parent: Option<Header> = None;
+    let mut child_parent_hash = header.parent_hash;
+    let mut child_number = header.number;
+    for (index, raw) in input.ancestors.iter().enumerate() {
+        let ancestor = decode_exact::<Header>(raw).map_err(|reason| ExecError::AncestorDecode { index, reason })?;
+        let hash = keccak256(raw);
+        if hash != child_parent_hash || ancestor.number + 1 != child_number {
+            return Err(ExecError::AncestorChain {
+                index,
+                number: ancestor.number,
+                expected: child_parent_hash,
+                got: hash,
+            });
+        }
+        block_hashes.insert(ancestor.number, hash);
+        child_parent_hash = ancestor.parent_hash;
+        child_number = ancestor.number;
+        if index == 0 {
+            parent = Some(ancestor);
+        }
+    }
+    let parent = parent.ok_or(ExecError::NoParent)?;
+    validate_header(chain, header, &parent)?;
+    validate_body(chain, &block, input.block.len())?;
+    on_phase(Phase::Decode);
+
+    let mut db = WitnessDb::new(parent.state_root, &input.nodes, &input.codes, block_hashes);
+    on_phase(Phase::Witness);
+
+    let mut senders = Vec::with_capacity(block.body.transactions.len());
+    for (index, tx) in block.body.transactions.iter().enumerate() {
+        let sender = tx.recover_signer().map_err(|e| ExecError::Sender { index, reason: e.to_string() })?;
+        senders.push(sender);
+    }
+    let recovered: Vec<_> = block
+        .body
+        .transactions
+        .iter()
+        .zip(&senders)
+        .map(|(tx, sender)| alloy_consensus::transaction::Recovered::new_unchecked(tx, *sender))
+        .collect();
+    on_phase(Phase::Senders);
+
+    let spec = chain.spec();
+    let blob_params = chain.blob_params_at(header.number, header.timestamp);
+    let env = EvmEnv::for_eth_block(header, &spec, chain.chain_id, blob_params);
+    let factory = EthBlockExecutorFactory::new(AlloyReceiptBuilder::default(), spec.clone(), EthEvmFactory::default());
+    let evm = factory.evm_factory().create_evm(&mut db, env);
+    let ctx = EthBlockExecutionCtx {
+        parent_hash: header.parent_hash,
+        parent_beacon_block_root: header.parent_beacon_block_root,
+        ommers: &[],
+        withdrawals: block.body.withdrawals.as_ref().map(|w| Cow::Borrowed(w.as_slice())),
+        extra_data: header.extra_data.clone(),
+        tx_count_hint: Some(recovered.len()),
+        slot_number: None,
+    };
+    let executor = factory.create_executor(evm, ctx);
+    let result = executor.execute_block(recovered.iter().copied()).map_err(|e| execution_error(&block, e))?;
+    on_phase(Phase::Execution);
+
+    if result.gas_used != header.gas_used {
+        return Err(ExecError::mismatch("gasUsed", header.gas_used, result.gas_used));
+    }
+    if let Some(claimed) = header.blob_gas_used {
+        if claimed != result.blob_gas_used {
+            return Err(ExecError::mismatch("blobGasUsed", claimed, result.blob_gas_used));
+        }
+    }
+    let receipts_root = proofs::calculate_receipt_root(&result.receipts);
+    if receipts_root != header.receipts_root {
+        return Err(ExecError::mismatch("receiptsRoot", header.receipts_root, receipts_root));
+    }
+    let mut bloom = Bloom::ZERO;
+    for receipt in &result.receipts {
+        bloom.accrue_bloom(&receipt.bloom());
+    }
+    if bloom != header.logs_bloom {
+        return Err(ExecError::mismatch("logsBloom", header.logs_bloom, bloom));
+    }
+    if let Some(claimed) = header.requests_hash {
+        let computed = if chain.is_active(Fork::Prague, header.number, header.timestamp) {
+            result.requests.requests_hash()
+        } else {
+            EMPTY_REQUESTS_HASH
+        };
+        if claimed != computed {
+            return Err(ExecError::mismatch("requestsHash", claimed, computed));
+        }
+    }
+    let state_root = db.state_root()?;
+    if state_root != header.state_root {
+        return Err(ExecError::mismatch("stateRoot", header.state_root, state_root));
+    }
+    on_phase(Phase::StateRoot);
+
+    let statement = PublicStatement {
+        chain_id: chain.chain_id,
+        parent_hash: header.parent_hash,
+        block_hash,
+        parent_state_root: parent.state_root,
+        post_state_root: state_root,
+    };
+    Ok(Executed { statement, header: block.header.clone(), db })
+}
+
+fn execution_error(block: &Block<TxEnvelope>, error: BlockExecutionError) -> ExecError {
+    // Name the transaction by index where the error names it by hash.
+    if let BlockExecutionError::Validation(alloy_evm::block::BlockValidationError::InvalidTx { hash, error }) = &error {
+        if let Some(index) = block.body.transactions.iter().position(|tx| tx.tx_hash() == hash) {
+            return ExecError::InvalidTransaction { index, reason: error.to_string() };
+        }
+    }
+    ExecError::Execution(error.to_string())
+}
+
+/// Decodes a whole buffer as one RLP value; trailing bytes are an error.
+fn decode_exact<T: Decodable>(bytes: &[u8]) -> Result<T, alloc::string::String> {
+    let mut buf = bytes;
+    let value = T::decode(&mut buf).map_err(|e| e.to_string())?;
+    if !buf.is_empty() {
+        return Err(alloc::format!("{} trailing bytes", buf.len()));
+    }
+    Ok(value)
+}

@@ -1,0 +1,61 @@
+//! The zkMIPS block program: reads a [`BlockInput`] (bincode, one input item), executes the block
+//! statelessly with `zkmips-executor`, and commits the 136-byte [`PublicStatement`] (chain id,
+//! parent hash, block hash, parent and post state roots). Any rejection writes the reason to fd 2
+//! and halts with exit code 2 (a panic exits with 1).
+//!
+//! On fd 2 it also reports the instructions spent per phase, one line each:
+//! `zkmips-phase <name> <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding
+//! the bincode input).
+
+#![no_std]
+#![no_main]
+
+use zkmips_executor::{BlockInput, Phase, execute_block_with};
+
+zkmips_guest::entry!(main);
+
+/// alloy-primitives' `native-keccak` hook: every keccak256 in revm, the trie and the executor
+/// goes through the VM's KECCAK_SPONGE call.
+#[unsafe(no_mangle)]
+extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
+    // SAFETY: alloy passes a readable slice of `len` bytes and a writable 32-byte buffer.
+    let (data, out) = unsafe { (core::slice::from_raw_parts(bytes, len), core::slice::from_raw_parts_mut(output, 32)) };
+    out.copy_from_slice(&zkmips_guest::keccak256(data));
+}
+
+/// Exit code for a block the executor rejects.
+const REJECTED: u32 = 2;
+
+fn main() {
+    let mut last = zkmips_guest::cycles();
+    let input: BlockInput = zkmips_guest::read();
+    report("input", &mut last);
+    let result = execute_block_with(&input, &mut |phase| {
+        let name = match phase {
+            Phase::Decode => "decode",
+            Phase::Witness => "witness",
+            Phase::Senders => "senders",
+            Phase::Execution => "execution",
+            Phase::StateRoot => "state-root",
+        };
+        report(name, &mut last);
+    });
+    match result {
+        Ok(executed) => {
+            zkmips_guest::commit_slice(&executed.statement.to_bytes());
+            // The state is not needed any more; skip dropping it.
+            core::mem::forget(executed);
+            core::mem::forget(input);
+        }
+        Err(error) => {
+            zkmips_guest::eprintln!("block rejected: {error}");
+            zkmips_guest::halt(REJECTED);
+        }
+    }
+}
+
+fn report(phase: &str, last: &mut u64) {
+    let now = zkmips_guest::cycles();
+    zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - *last);
+    *last = zkmips_guest::cycles();
+}

@@ -1,0 +1,113 @@
+//! `zkmips blockchain-test` and `zkmips execute-block`: the block executor's command line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use zkmips_executor::{BlockInput, PublicStatement};
+use zkmips_geth::fixtures::{self, Outcome};
+use zkmips_geth::vm;
+
+/// Exit code of `execute-block` for a block the executor rejects.
+const REJECTED_EXIT: u8 = 2;
+
+pub fn cmd_blockchain_test(paths: &[PathBuf], in_vm: bool) -> Result<ExitCode> {
+    let files = fixtures::collect_files(paths)?;
+    anyhow::ensure!(!files.is_empty(), "no .json fixtures under {paths:?}");
+    let program = if in_vm { Some(vm::program()?) } else { None };
+    let start = Instant::now();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut cycles: Vec<u64> = Vec::new();
+    for file in &files {
+        for case in fixtures::run_file(file, program.as_ref())? {
+            match case.outcome {
+                Outcome::Passed { vm_cycles, .. } => {
+                    passed += 1;
+                    cycles.extend(vm_cycles);
+                }
+                Outcome::Failed(why) => {
+                    failed += 1;
+                    println!("FAIL {}: {why}", case.name);
+                }
+                Outcome::Skipped(why) => *skipped.entry(why).or_default() += 1,
+            }
+        }
+    }
+    for (why, count) in &skipped {
+        println!("skipped {count}: {why}");
+    }
+    if !cycles.is_empty() {
+        let total: u64 = cycles.iter().sum();
+        println!(
+            "VM: {} blocks, {} cycles in all, {} per block on average, {} at most",
+            cycles.len(),
+            total,
+            total / cycles.len() as u64,
+            cycles.iter().max().unwrap()
+        );
+    }
+    let skipped: usize = skipped.values().sum();
+    println!("{passed} passed, {failed} failed, {skipped} skipped ({:.1} s)", start.elapsed().as_secs_f64());
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Reads a block input: the bincode `BlockInput` the block program reads.
+fn read_input(path: &Path) -> Result<BlockInput> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    bincode::deserialize(&bytes)
+        .with_context(|| format!("{} is not a block input (bincode BlockInput)", path.display()))
+}
+
+pub fn cmd_execute_block(witness: &Path, in_vm: bool) -> Result<ExitCode> {
+    let input = read_input(witness)?;
+    let start = Instant::now();
+    let native = zkmips_executor::execute_block(&input);
+    let native_secs = start.elapsed().as_secs_f64();
+    let statement = match &native {
+        Ok(executed) => executed.statement,
+        Err(e) => {
+            eprintln!("error: block rejected: {e}");
+            if !in_vm {
+                return Ok(ExitCode::from(REJECTED_EXIT));
+            }
+            PublicStatement::from_bytes(&[0; 136]).expect("136 bytes")
+        }
+    };
+    if native.is_ok() {
+        print_statement(&statement);
+        println!("native: {:.3} s", native_secs);
+    }
+    if in_vm {
+        let program = vm::program()?;
+        let start = Instant::now();
+        let run = vm::run_block(&program, &input)?;
+        let secs = start.elapsed().as_secs_f64();
+        println!("vm exit code: {}", run.exit_code);
+        println!("vm cycles: {} ({:.1} s, {:.0} M instructions/s)", run.cycles, secs, run.cycles as f64 / secs / 1e6);
+        for (phase, cycles) in &run.phases {
+            println!("vm phase {phase}: {cycles}");
+        }
+        if !run.message.is_empty() {
+            eprintln!("vm: {}", run.message);
+        }
+        match (native.is_ok(), run.statement) {
+            (true, Some(vm_statement)) if vm_statement == statement => {}
+            (false, None) if run.exit_code == 2 => return Ok(ExitCode::from(REJECTED_EXIT)),
+            (_, vm_statement) => {
+                anyhow::bail!("the VM disagrees with native execution: VM statement {vm_statement:?}")
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_statement(s: &PublicStatement) {
+    println!("chain id: {}", s.chain_id);
+    println!("parent hash: {}", s.parent_hash);
+    println!("block hash: {}", s.block_hash);
+    println!("parent state root: {}", s.parent_state_root);
+    println!("post state root: {}", s.post_state_root);
+}
