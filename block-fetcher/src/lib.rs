@@ -17,6 +17,7 @@
 
 pub mod block;
 pub mod recorded;
+pub mod siblings;
 
 use std::path::PathBuf;
 

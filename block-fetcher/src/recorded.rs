@@ -32,6 +32,7 @@ use zkmips_executor::{BlockInput, ChainConfig};
 
 use crate::{
     block::{block_rlp, consensus_block, header_rlp, sealed_header, RpcBlock},
+    siblings::collapsed_siblings,
     FetchError,
 };
 
@@ -184,6 +185,11 @@ impl Recorded {
             query: canonical_query(&query),
             source,
         })
+    }
+
+    /// The highest block number with a recorded full block (the block a recording is for).
+    pub fn newest_block(&self) -> Option<u64> {
+        self.entries(kind::FULL_BLOCKS).filter_map(|(query, _)| query_block(query)).max()
     }
 
     /// Block `number`, with full transactions. Transactions are decoded one by one so that one
@@ -376,6 +382,22 @@ pub fn block_input_from_recorded(rec: &Recorded, number: u64) -> Result<BlockInp
             nodes.extend(proof.storage_proof.into_iter().flat_map(|slot| slot.proof));
         }
     }
+
+    // Siblings that deletions collapse: rebuilt from the proofs of the same keys after the block.
+    let known: BTreeSet<B256> = nodes.iter().map(keccak256).collect();
+    let post: BTreeMap<Address, EIP1186AccountProofResponse> =
+        rec.proofs_at(number)?.into_iter().map(|proof| (proof.address, proof)).collect();
+    let mut rebuilt = Vec::new();
+    for pre in rec.proofs_at(parent_number)? {
+        let Some(after) = post.get(&pre.address) else { continue };
+        rebuilt.extend(collapsed_siblings(&pre.account_proof, &after.account_proof, &known));
+        for slot in &pre.storage_proof {
+            if let Some(slot_after) = after.storage_proof.iter().find(|s| s.key.as_b256() == slot.key.as_b256()) {
+                rebuilt.extend(collapsed_siblings(&slot.proof, &slot_after.proof, &known));
+            }
+        }
+    }
+    nodes.extend(rebuilt);
 
     let mut codes = BTreeSet::new();
     for (query, response) in rec.entries(kind::CODE) {

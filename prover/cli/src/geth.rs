@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use zkmips_executor::{BlockInput, PublicStatement};
+use zkmips_fetcher::recorded::{block_input_from_recorded, Recorded};
 use zkmips_geth::fixtures::{self, Outcome};
 use zkmips_geth::vm;
 
@@ -54,15 +55,26 @@ pub fn cmd_blockchain_test(paths: &[PathBuf], in_vm: bool) -> Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Reads a block input: the bincode `BlockInput` the block program reads.
-fn read_input(path: &Path) -> Result<BlockInput> {
+/// Reads a block input: a recording of JSON-RPC responses (`.json` or `.json.gz`, the format of
+/// `../shared/testdata/mainnet-rpc`), from which the input of block `number` (default: the newest
+/// recorded block) is built, or else the bincode `BlockInput` the block program reads.
+fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.ends_with(".json") || name.ends_with(".json.gz") {
+        let recorded = Recorded::load(path).with_context(|| format!("cannot load recording {}", path.display()))?;
+        let newest = recorded.newest_block().with_context(|| format!("{} records no block", path.display()))?;
+        let number = number.unwrap_or(newest);
+        return block_input_from_recorded(&recorded, number)
+            .with_context(|| format!("cannot build the input of block {number} from {}", path.display()));
+    }
+    anyhow::ensure!(number.is_none(), "--block applies to recordings (.json, .json.gz) only");
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     bincode::deserialize(&bytes)
         .with_context(|| format!("{} is not a block input (bincode BlockInput)", path.display()))
 }
 
-pub fn cmd_execute_block(witness: &Path, in_vm: bool) -> Result<ExitCode> {
-    let input = read_input(witness)?;
+pub fn cmd_execute_block(witness: &Path, number: Option<u64>, in_vm: bool, elf: Option<&Path>) -> Result<ExitCode> {
+    let input = read_input(witness, number)?;
     let start = Instant::now();
     let native = zkmips_executor::execute_block(&input);
     let native_secs = start.elapsed().as_secs_f64();
@@ -81,7 +93,13 @@ pub fn cmd_execute_block(witness: &Path, in_vm: bool) -> Result<ExitCode> {
         println!("native: {:.3} s", native_secs);
     }
     if in_vm {
-        let program = vm::program()?;
+        let program = match elf {
+            Some(elf) => {
+                let bytes = std::fs::read(elf).with_context(|| format!("cannot read ELF {}", elf.display()))?;
+                zkmips_vm::Program::from_elf(&bytes, false).with_context(|| format!("cannot load {}", elf.display()))?
+            }
+            None => vm::program()?,
+        };
         let start = Instant::now();
         let run = vm::run_block(&program, &input)?;
         let secs = start.elapsed().as_secs_f64();

@@ -119,11 +119,19 @@ enum Command {
     /// Exits 0 only if the block is valid (2 if the executor rejects it). With --vm the block
     /// program also runs in the VM; its cycle count and cycles per phase are printed.
     ExecuteBlock {
-        /// The block input: a bincode `BlockInput`, as the block program reads it.
+        /// The block input: a bincode `BlockInput` as the block program reads it, or a recording
+        /// of JSON-RPC responses (.json or .json.gz, as in ../shared/testdata/mainnet-rpc) to
+        /// build it from.
         witness: PathBuf,
+        /// With a recording: the block to execute (default: the newest recorded block).
+        #[arg(long, value_name = "N")]
+        block: Option<u64>,
         /// Also run the block program in the VM.
         #[arg(long)]
         vm: bool,
+        /// With --vm: run this build of the block program instead of the built-in one.
+        #[arg(long, value_name = "ELF", requires = "vm")]
+        elf: Option<PathBuf>,
     },
 }
 
@@ -136,7 +144,9 @@ fn main() -> ExitCode {
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
         Command::BlockchainTest { vm, paths } => geth::cmd_blockchain_test(&paths, vm),
-        Command::ExecuteBlock { witness, vm } => geth::cmd_execute_block(&witness, vm),
+        Command::ExecuteBlock { witness, block, vm, elf } => {
+            geth::cmd_execute_block(&witness, block, vm, elf.as_deref())
+        }
     };
     match result {
         Ok(code) => code,
