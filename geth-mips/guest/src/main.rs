@@ -16,6 +16,7 @@ zkmips_guest::entry!(main);
 
 /// alloy-primitives' `native-keccak` hook: every keccak256 in revm, the trie and the executor
 /// goes through the VM's KECCAK_SPONGE call.
+#[cfg(feature = "keccak-precompile")]
 #[unsafe(no_mangle)]
 extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
     // SAFETY: alloy passes a readable slice of `len` bytes and a writable 32-byte buffer.
