@@ -7,16 +7,17 @@ use alloc::{borrow::Cow, collections::BTreeMap, string::ToString, vec::Vec};
 use alloy_consensus::{proofs, transaction::SignerRecoverable, Block, Header, TxEnvelope, TxReceipt};
 use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
 use alloy_evm::{
-    block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory},
+    block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory, InternalBlockExecutionError},
     eth::{receipt_builder::AlloyReceiptBuilder, EthBlockExecutionCtx, EthBlockExecutorFactory},
     EthEvmFactory, EvmEnv, EvmFactory,
 };
 use alloy_primitives::{keccak256, Bloom};
 use alloy_rlp::Decodable;
+use revm::context_interface::result::EVMError;
 
 use crate::{
     db::WitnessDb,
-    error::ExecError,
+    error::{ExecError, WitnessError},
     header::{header_hash, validate_body, validate_header},
     input::{BlockInput, Fork, PublicStatement},
 };
@@ -172,6 +173,12 @@ fn execution_error(block: &Block<TxEnvelope>, error: BlockExecutionError) -> Exe
     if let BlockExecutionError::Validation(alloy_evm::block::BlockValidationError::InvalidTx { hash, error }) = &error {
         if let Some(index) = block.body.transactions.iter().position(|tx| tx.tx_hash() == hash) {
             return ExecError::InvalidTransaction { index, reason: error.to_string() };
+        }
+    }
+    // The witness lacked something a transaction read: report it as the witness error it is.
+    if let BlockExecutionError::Internal(InternalBlockExecutionError::EVM { error, .. }) = &error {
+        if let Some(EVMError::Database(witness)) = error.downcast_ref::<EVMError<WitnessError>>() {
+            return ExecError::Witness(witness.clone());
         }
     }
     ExecError::Execution(error.to_string())
