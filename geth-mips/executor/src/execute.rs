@@ -2,16 +2,21 @@
 //! transactions with revm through alloy-evm's Ethereum block executor (system calls, withdrawals,
 //! requests), and check every result the header commits to.
 
-use alloc::{borrow::Cow, collections::BTreeMap, string::ToString, vec::Vec};
+use alloc::{
+    borrow::Cow,
+    collections::BTreeMap,
+    string::{String, ToString},
+    vec::Vec,
+};
 
-use alloy_consensus::{proofs, transaction::SignerRecoverable, Block, Header, TxEnvelope, TxReceipt};
+use alloy_consensus::{proofs, Block, Header, TxEnvelope, TxReceipt};
 use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
 use alloy_evm::{
     block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory, InternalBlockExecutionError},
     eth::{receipt_builder::AlloyReceiptBuilder, EthBlockExecutionCtx, EthBlockExecutorFactory},
     EthEvmFactory, EvmEnv, EvmFactory,
 };
-use alloy_primitives::{keccak256, Bloom};
+use alloy_primitives::{keccak256, Address, Bloom, Signature, B256};
 use alloy_rlp::Decodable;
 use revm::context_interface::result::EVMError;
 
@@ -47,14 +52,32 @@ pub struct Executed {
     pub db: WitnessDb,
 }
 
-/// Executes `input`'s block; see [`execute_block_with`].
-pub fn execute_block(input: &BlockInput) -> Result<Executed, ExecError> {
-    execute_block_with(input, &mut |_| {})
+/// What the executor asks of the machine it runs on: the cryptography a zkVM accelerates with
+/// precompiles, and a hook to measure phases. The defaults are the native implementations.
+pub trait Platform {
+    /// The address that signed `hash` (secp256k1 ECDSA with Ethereum's low-s rule).
+    fn recover_signer(&self, signature: &Signature, hash: B256) -> Result<Address, String> {
+        alloy_consensus::crypto::secp256k1::recover_signer(signature, hash).map_err(|e| e.to_string())
+    }
+
+    /// Called as each [`Phase`] ends.
+    fn phase_done(&mut self, _phase: Phase) {}
 }
 
-/// Executes `input`'s block statelessly and checks it against its header, calling `on_phase` as
-/// each [`Phase`] ends. Any mismatch is an error naming the field, the claimed and computed values.
-pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -> Result<Executed, ExecError> {
+/// The native platform: k256 for signatures, no measurements.
+pub struct Native;
+
+impl Platform for Native {}
+
+/// Executes `input`'s block natively; see [`execute_block_with`].
+pub fn execute_block(input: &BlockInput) -> Result<Executed, ExecError> {
+    execute_block_with(input, &mut Native)
+}
+
+/// Executes `input`'s block statelessly and checks it against its header. Any mismatch is an
+/// error naming the field, the claimed and computed values. Keccak is `alloy_primitives::keccak256`
+/// (a guest routes it with alloy's `native-keccak` hook); senders are recovered by `platform`.
+pub fn execute_block_with(input: &BlockInput, platform: &mut impl Platform) -> Result<Executed, ExecError> {
     let chain = &input.chain;
     let block = decode_exact::<Block<TxEnvelope>>(&input.block).map_err(ExecError::BlockDecode)?;
     let header = &block.header;
@@ -86,14 +109,16 @@ pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -
     let parent = parent.ok_or(ExecError::NoParent)?;
     validate_header(chain, header, &parent)?;
     validate_body(chain, &block, input.block.len())?;
-    on_phase(Phase::Decode);
+    platform.phase_done(Phase::Decode);
 
     let mut db = WitnessDb::new(parent.state_root, &input.nodes, &input.codes, block_hashes);
-    on_phase(Phase::Witness);
+    platform.phase_done(Phase::Witness);
 
     let mut senders = Vec::with_capacity(block.body.transactions.len());
     for (index, tx) in block.body.transactions.iter().enumerate() {
-        let sender = tx.recover_signer().map_err(|e| ExecError::Sender { index, reason: e.to_string() })?;
+        let sender = platform
+            .recover_signer(tx.signature(), tx.signature_hash())
+            .map_err(|reason| ExecError::Sender { index, reason })?;
         senders.push(sender);
     }
     let recovered: Vec<_> = block
@@ -103,7 +128,7 @@ pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -
         .zip(&senders)
         .map(|(tx, sender)| alloy_consensus::transaction::Recovered::new_unchecked(tx, *sender))
         .collect();
-    on_phase(Phase::Senders);
+    platform.phase_done(Phase::Senders);
 
     let spec = chain.spec();
     let blob_params = chain.blob_params_at(header.number, header.timestamp);
@@ -121,7 +146,7 @@ pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -
     };
     let executor = factory.create_executor(evm, ctx);
     let result = executor.execute_block(recovered.iter().copied()).map_err(|e| execution_error(&block, e))?;
-    on_phase(Phase::Execution);
+    platform.phase_done(Phase::Execution);
 
     if result.gas_used != header.gas_used {
         return Err(ExecError::mismatch("gasUsed", header.gas_used, result.gas_used));
@@ -156,7 +181,7 @@ pub fn execute_block_with(input: &BlockInput, on_phase: &mut dyn FnMut(Phase)) -
     if state_root != header.state_root {
         return Err(ExecError::mismatch("stateRoot", header.state_root, state_root));
     }
-    on_phase(Phase::StateRoot);
+    platform.phase_done(Phase::StateRoot);
 
     let statement = PublicStatement {
         chain_id: chain.chain_id,

@@ -24,5 +24,5 @@ pub mod input;
 pub mod mpt;
 
 pub use error::{ExecError, WitnessError};
-pub use execute::{execute_block, execute_block_with, Executed, Phase};
+pub use execute::{execute_block, execute_block_with, Executed, Native, Phase, Platform};
 pub use input::{BlockInput, ChainConfig, Fork, PublicStatement};

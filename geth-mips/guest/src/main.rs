@@ -10,7 +10,7 @@
 #![no_std]
 #![no_main]
 
-use zkmips_executor::{BlockInput, Phase, execute_block_with};
+use zkmips_executor::{BlockInput, Phase, Platform, execute_block_with};
 
 zkmips_guest::entry!(main);
 
@@ -27,11 +27,14 @@ extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
 /// Exit code for a block the executor rejects.
 const REJECTED: u32 = 2;
 
-fn main() {
-    let mut last = zkmips_guest::cycles();
-    let input: BlockInput = zkmips_guest::read();
-    report("input", &mut last);
-    let result = execute_block_with(&input, &mut |phase| {
+/// The VM as the executor's platform. Sender recovery keeps the default (k256 in software) until
+/// the VM's SECP256K1 calls are proven; phases are timed with the instruction clock.
+struct Vm {
+    last: u64,
+}
+
+impl Platform for Vm {
+    fn phase_done(&mut self, phase: Phase) {
         let name = match phase {
             Phase::Decode => "decode",
             Phase::Witness => "witness",
@@ -39,9 +42,15 @@ fn main() {
             Phase::Execution => "execution",
             Phase::StateRoot => "state-root",
         };
-        report(name, &mut last);
-    });
-    match result {
+        report(name, &mut self.last);
+    }
+}
+
+fn main() {
+    let mut vm = Vm { last: zkmips_guest::cycles() };
+    let input: BlockInput = zkmips_guest::read();
+    report("input", &mut vm.last);
+    match execute_block_with(&input, &mut vm) {
         Ok(executed) => {
             zkmips_guest::commit_slice(&executed.statement.to_bytes());
             // The state is not needed any more; skip dropping it.
@@ -55,6 +64,7 @@ fn main() {
     }
 }
 
+/// Reports the instructions since `last` as phase `phase` on fd 2.
 fn report(phase: &str, last: &mut u64) {
     let now = zkmips_guest::cycles();
     zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - *last);
