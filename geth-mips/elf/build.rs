@@ -19,7 +19,8 @@ fn main() {
     for path in [
         "geth-mips/guest/src",
         "geth-mips/guest/Cargo.toml",
-        "geth-mips/guest/Cargo.lock",
+        "Cargo.lock",
+        "Cargo.toml",
         "geth-mips/executor/src",
         "geth-mips/executor/Cargo.toml",
         "geth-mips/runtime/src",
@@ -32,7 +33,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     let mut command = Command::new(root.join("scripts/build-guest"));
-    command.arg(root.join("geth-mips/guest"));
+    command.arg(root.join("geth-mips/guest")).args(["--profile", "guest"]);
     // The outer cargo's settings are for the host build, not the guest's.
     for var in ["RUSTC_WORKSPACE_WRAPPER", "RUSTC_WRAPPER", "CARGO_TARGET_DIR", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"]
     {

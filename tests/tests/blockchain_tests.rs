@@ -45,9 +45,10 @@ const VM_SAMPLE: &[&str] = &[
     "eest/blockchain_tests/osaka/eip7594_peerdas/test_valid_max_blobs_per_tx.json",
     // Invalid: blob transactions with 7 to 10 blobs (over the per-transaction and block limits).
     "eest/blockchain_tests/osaka/eip7594_peerdas/test_invalid_max_blobs_per_tx.json",
-    // Prague to Osaka transition at a timestamp; invalid blocks with too many blobs after it.
+    // Prague to Osaka transition: 7 blobs in a transaction are valid before it, invalid after.
     "eest/blockchain_tests/osaka/eip7594_peerdas/test_max_blobs_per_tx_fork_transition.json",
-    // EIP-7825 transaction gas cap, Prague and Osaka, including set-code transactions; some invalid.
+    // EIP-7825 transaction gas cap for transaction types 0 to 4 (set-code too), Prague and Osaka;
+    // five invalid.
     "eest/blockchain_tests/osaka/eip7825_transaction_gas_limit_cap/test_transaction_gas_limit_cap.json",
     // Invalid: a transaction whose gas limit exceeds the block's remaining gas.
     "eest/blockchain_tests/osaka/eip7825_transaction_gas_limit_cap/test_tx_gas_larger_than_block_gas_limit.json",

@@ -97,3 +97,28 @@ fn a_halting_program_reports_its_exit_code() {
     assert_eq!(zkmips_e2e::summary_field(&summary, "cycles"), Some("3"));
     assert_eq!(zkmips_e2e::summary_field(&summary, "exit code"), Some("5"));
 }
+
+/// Runs `zkmips ARGS` and checks for a clean failure whose stderr names `want`.
+fn expect_cli_error(args: &[&str], want: &str) {
+    let out = Command::new(zkmips_bin()).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(c) if c != 0 && c != 101), "{args:?}: {:?}\n{err}", out.status);
+    assert!(err.contains(want), "{args:?}: expected {want:?} in stderr:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_block_inputs_and_fixtures_are_rejected_by_name() {
+    let missing = scratch_dir("cli-errors").join("no-such-input.bin");
+    expect_cli_error(&["execute-block", missing.to_str().unwrap()], "cannot read");
+    let garbage = write("garbage-input.bin", b"not a block input at all");
+    expect_cli_error(&["execute-block", garbage.to_str().unwrap()], "is not a block input");
+    let bad_json = write("bad-recording.json", b"{ this is not json");
+    expect_cli_error(&["execute-block", bad_json.to_str().unwrap()], "cannot load recording");
+    expect_cli_error(&["execute-block", garbage.to_str().unwrap(), "--block", "5"], "--block applies to recordings");
+    let empty = scratch_dir("cli-errors").join("empty-fixtures");
+    std::fs::create_dir_all(&empty).unwrap();
+    expect_cli_error(&["blockchain-test", empty.to_str().unwrap()], "no .json fixtures");
+    let broken = write("broken-fixture.json", b"{\"case\": ");
+    expect_cli_error(&["blockchain-test", broken.to_str().unwrap()], "broken-fixture.json");
+}

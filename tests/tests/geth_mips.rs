@@ -17,7 +17,7 @@ use std::time::Instant;
 use alloy_consensus::{Block, Header, Signed, Transaction, TxEnvelope};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rlp::Decodable;
-use zkmips_executor::{execute_block, BlockInput, ExecError, PublicStatement};
+use zkmips_executor::{execute_block, mpt::TrieError, BlockInput, ExecError, PublicStatement, WitnessError};
 use zkmips_fetcher::{block_input_from_recorded, Recorded};
 use zkmips_geth::vm;
 
@@ -61,28 +61,15 @@ fn rejected(input: &BlockInput) -> ExecError {
     }
 }
 
-/// Asserts that `error` says that the witness lacks `what` (`trie node <hash>` or `code with hash
-/// <hash>`): as a witness error (raised while computing the state root) or inside an execution
-/// error (raised while revm read the state).
-fn assert_missing(error: &ExecError, what: &str) {
-    let expected = format!("{what} is missing from the witness");
-    let message = match error {
-        ExecError::Witness(e) => e.to_string(),
-        ExecError::Execution(message) => message.clone(),
-        other => panic!("expected a witness error naming {what}, got {other:?}"),
-    };
-    assert!(message.contains(&expected), "expected {expected:?}, got {error:?}");
-}
-
 /// Runs the block program on `input`; it must reject the block (exit code 2) with the reason native
 /// execution gave.
-fn assert_vm_rejects(input: &BlockInput, native: &ExecError) {
+fn assert_vm_rejects(lie: &str, input: &BlockInput, native: &ExecError) {
     let program = vm::program().expect("load the block program");
     let run = vm::run_block(&program, input).expect("run the block program");
-    assert_eq!(run.exit_code, 2, "the VM must reject (exit 2), not accept or panic; stderr: {}", run.message);
+    assert_eq!(run.exit_code, 2, "{lie}: the VM must reject (exit 2), not accept or panic: {}", run.message);
     assert_eq!(run.statement, None);
-    assert_eq!(run.message, format!("block rejected: {native}"), "the VM rejects for another reason");
-    eprintln!("  the VM rejects it too after {} cycles", run.cycles);
+    assert_eq!(run.message, format!("block rejected: {native}"), "{lie}: the VM rejects for another reason");
+    eprintln!("{lie}: the VM rejects it too, after {} cycles", run.cycles);
 }
 
 /// Re-encodes `block` as the input's block.
@@ -128,10 +115,12 @@ fn mainnet_blocks_reproduce_their_state_roots() {
         let start = Instant::now();
         let run = vm::run_block(&program, &input).expect("run the block program");
         let secs = start.elapsed().as_secs_f64();
-        eprintln!("  VM: exit {}, {} cycles in {secs:.1} s", run.exit_code, run.cycles);
+        let mut report =
+            format!("block {number} in the VM: exit {}, {} cycles in {secs:.1} s", run.exit_code, run.cycles);
         for (phase, cycles) in &run.phases {
-            eprintln!("    {phase:<11} {cycles:>13}");
+            report.push_str(&format!("\n  {phase:<11} {cycles:>13}"));
         }
+        eprintln!("{report}");
         if run.exit_code != 0 || run.statement != Some(expected) {
             failures.push(format!(
                 "block {number}: the VM exits {} with {:?} ({})",
@@ -157,9 +146,9 @@ fn changed_trie_node_is_rejected() {
     bytes[at] ^= 0x01;
     *node = Bytes::from(bytes);
     let error = rejected(&input);
-    assert_missing(&error, &format!("trie node {root}"));
+    assert_eq!(error, ExecError::Witness(WitnessError::StateTrie(TrieError::MissingNode(root))));
     eprintln!("changed root node: {error}");
-    assert_vm_rejects(&input, &error);
+    assert_vm_rejects("changed root node", &input, &error);
 }
 
 /// (b) The beneficiary's account leaf removed from the witness.
@@ -174,9 +163,9 @@ fn missing_trie_node_is_rejected() {
     input.nodes.retain(|n| *n != leaf);
     assert_eq!(input.nodes.len(), before - 1, "the leaf was in the witness once");
     let error = rejected(&input);
-    assert_missing(&error, &format!("trie node {leaf_hash}"));
+    assert_eq!(error, ExecError::Witness(WitnessError::StateTrie(TrieError::MissingNode(leaf_hash))));
     eprintln!("missing leaf of {coinbase}: {error}");
-    assert_vm_rejects(&input, &error);
+    assert_vm_rejects("missing leaf", &input, &error);
 }
 
 /// (c) The code of a called contract replaced with a changed copy.
@@ -197,9 +186,9 @@ fn changed_code_is_rejected() {
     changed[0] ^= 0x01;
     *entry = Bytes::from(changed);
     let error = rejected(&input);
-    assert_missing(&error, &format!("code with hash {hash}"));
+    assert_eq!(error, ExecError::Witness(WitnessError::MissingCode(hash)));
     eprintln!("changed code of {to}: {error}");
-    assert_vm_rejects(&input, &error);
+    assert_vm_rejects("changed code", &input, &error);
 }
 
 /// (d) The parent header with another gas used: it no longer hashes to the block's parent hash.
@@ -217,7 +206,7 @@ fn changed_parent_header_is_rejected() {
         ExecError::AncestorChain { index: 0, number: TAMPERED - 1, expected: parent_hash, got: keccak256(&changed) }
     );
     eprintln!("changed parent: {error}");
-    assert_vm_rejects(&input, &error);
+    assert_vm_rejects("changed parent", &input, &error);
 }
 
 /// (e) One transaction's value changed, its signature kept: the transactions root no longer matches;
@@ -266,7 +255,7 @@ fn changed_transaction_is_rejected() {
         }
     );
     eprintln!("changed value of transaction {index}: {error}");
-    assert_vm_rejects(&changed, &error);
+    assert_vm_rejects("changed transaction", &changed, &error);
 
     // A block producer could commit to the changed transaction: then its signature recovers another
     // sender, whose account the witness does not hold.
@@ -279,7 +268,8 @@ fn changed_transaction_is_rejected() {
     eprintln!("  with the transactions root fixed up (sender {sender}): {error}");
     match &error {
         ExecError::InvalidTransaction { index: i, .. } => assert_eq!(*i, index),
-        other => assert_missing(other, "trie node"),
+        ExecError::Witness(WitnessError::StateTrie(TrieError::MissingNode(_))) => {}
+        other => panic!("expected the changed transaction or the witness to be blamed, got {other:?}"),
     }
 }
 
@@ -298,7 +288,7 @@ fn wrong_state_root_is_rejected() {
         ExecError::Mismatch { field: "stateRoot", expected: format!("{claimed:?}"), computed: format!("{real:?}") }
     );
     eprintln!("claimed state root: {error}");
-    assert_vm_rejects(&changed, &error);
+    assert_vm_rejects("claimed state root", &changed, &error);
 }
 
 /// (g) A header claiming one more unit of gas used than the transactions used.
@@ -315,7 +305,7 @@ fn wrong_gas_used_is_rejected() {
         ExecError::Mismatch { field: "gasUsed", expected: format!("{:?}", real + 1), computed: format!("{real:?}") }
     );
     eprintln!("claimed gas used: {error}");
-    assert_vm_rejects(&changed, &error);
+    assert_vm_rejects("claimed gas used", &changed, &error);
 
     // More than the gas limit: caught by the header check before execution.
     block.header.gas_used = block.header.gas_limit + 1;

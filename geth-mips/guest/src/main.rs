@@ -7,16 +7,23 @@
 //! `zkmips-phase <name> <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding
 //! the bincode input).
 
-#![no_std]
-#![no_main]
+#![cfg_attr(target_arch = "mips", no_std, no_main)]
 
 use zkmips_executor::{BlockInput, Phase, Platform, execute_block_with};
 
-zkmips_guest::entry!(main);
+#[cfg(target_arch = "mips")]
+zkmips_guest::entry!(block_program);
+
+/// Built for the host (as part of the workspace), the program only says where it belongs.
+#[cfg(not(target_arch = "mips"))]
+fn main() {
+    eprintln!("geth-mips is the zkMIPS block program: build it for MIPS (scripts/build-guest) and run it in the VM");
+    std::process::exit(2);
+}
 
 /// alloy-primitives' `native-keccak` hook: every keccak256 in revm, the trie and the executor
 /// goes through the VM's KECCAK_SPONGE call.
-#[cfg(feature = "keccak-precompile")]
+#[cfg(all(target_arch = "mips", feature = "keccak-precompile"))]
 #[unsafe(no_mangle)]
 extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
     // SAFETY: alloy passes a readable slice of `len` bytes and a writable 32-byte buffer.
@@ -46,7 +53,8 @@ impl Platform for Vm {
     }
 }
 
-fn main() {
+#[cfg_attr(not(target_arch = "mips"), allow(dead_code))]
+fn block_program() {
     let mut vm = Vm { last: zkmips_guest::cycles() };
     let input: BlockInput = zkmips_guest::read();
     report("input", &mut vm.last);
