@@ -16,8 +16,11 @@
 //! Still to come: live fetching over JSON-RPC (alloy over reqwest) and the versioned witness file.
 
 pub mod block;
+pub mod live;
 pub mod recorded;
+pub mod replay;
 pub mod siblings;
+pub mod witness;
 
 use std::path::PathBuf;
 
@@ -72,4 +75,25 @@ pub enum FetchError {
     /// An account proof whose first node is not the state root of the block it was taken at.
     #[error("proof of {address} at block {block}: first node hashes to {computed}, the state root is {expected}")]
     ProofRootMismatch { block: u64, address: Address, computed: B256, expected: B256 },
+    /// The replay server could not start (the address is taken, no thread or runtime).
+    #[error("replay server: {what}: {source}")]
+    Serve { what: String, source: std::io::Error },
+    /// A witness file that does not parse.
+    #[error("witness file: {0}")]
+    WitnessFormat(String),
+    /// A JSON-RPC request failed (after its retries), or its result is malformed.
+    #[error("JSON-RPC {url}: {message}")]
+    Rpc { url: String, message: String },
+    /// The node has no such block.
+    #[error("JSON-RPC {url}: block {number} does not exist")]
+    NoSuchBlock { url: String, number: u64 },
+    /// The node does not serve a method (so `auto` falls back to proofs).
+    #[error("JSON-RPC {url}: {method} is not available: {message}")]
+    MethodMissing { url: String, method: &'static str, message: String },
+    /// A chain without a built-in fork schedule, and none given.
+    #[error("chain id {chain_id} has no built-in fork schedule; name its fork (e.g. --fork prague)")]
+    UnknownChain { chain_id: u64 },
+    /// The fetched witness does not execute the block to its header's results.
+    #[error("block {number}: the fetched witness does not prove the block: {reason}")]
+    Preflight { number: u64, reason: String },
 }

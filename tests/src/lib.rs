@@ -11,6 +11,8 @@ use std::sync::{Mutex, OnceLock};
 
 use anyhow::{bail, Context, Result};
 
+pub mod anvil;
+
 pub mod go;
 
 pub mod rust_guest;

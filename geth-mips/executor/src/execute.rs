@@ -9,22 +9,24 @@ use alloc::{
     vec::Vec,
 };
 
-use alloy_consensus::{proofs, Block, Header, TxEnvelope, TxReceipt};
+use alloy_consensus::{proofs, Block, Header, ReceiptEnvelope, TxEnvelope, TxReceipt};
 use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
 use alloy_evm::{
-    block::{BlockExecutionError, BlockExecutor, BlockExecutorFactory, InternalBlockExecutionError},
+    block::{
+        BlockExecutionError, BlockExecutionResult, BlockExecutor, BlockExecutorFactory, InternalBlockExecutionError,
+    },
     eth::{receipt_builder::AlloyReceiptBuilder, EthBlockExecutionCtx, EthBlockExecutorFactory},
     EthEvmFactory, EvmEnv, EvmFactory,
 };
 use alloy_primitives::{keccak256, Address, Bloom, Signature, B256};
 use alloy_rlp::Decodable;
-use revm::context_interface::result::EVMError;
+use revm::{context_interface::result::EVMError, Database, DatabaseCommit};
 
 use crate::{
     db::WitnessDb,
     error::{ExecError, WitnessError},
     header::{header_hash, validate_body, validate_header},
-    input::{BlockInput, Fork, PublicStatement},
+    input::{BlockInput, ChainConfig, Fork, PublicStatement},
 };
 
 /// The phases of [`execute_block`], reported as each one ends (the guest counts cycles per phase).
@@ -121,31 +123,9 @@ pub fn execute_block_with(input: &BlockInput, platform: &mut impl Platform) -> R
             .map_err(|reason| ExecError::Sender { index, reason })?;
         senders.push(sender);
     }
-    let recovered: Vec<_> = block
-        .body
-        .transactions
-        .iter()
-        .zip(&senders)
-        .map(|(tx, sender)| alloy_consensus::transaction::Recovered::new_unchecked(tx, *sender))
-        .collect();
     platform.phase_done(Phase::Senders);
 
-    let spec = chain.spec();
-    let blob_params = chain.blob_params_at(header.number, header.timestamp);
-    let env = EvmEnv::for_eth_block(header, &spec, chain.chain_id, blob_params);
-    let factory = EthBlockExecutorFactory::new(AlloyReceiptBuilder::default(), spec.clone(), EthEvmFactory::default());
-    let evm = factory.evm_factory().create_evm(&mut db, env);
-    let ctx = EthBlockExecutionCtx {
-        parent_hash: header.parent_hash,
-        parent_beacon_block_root: header.parent_beacon_block_root,
-        ommers: &[],
-        withdrawals: block.body.withdrawals.as_ref().map(|w| Cow::Borrowed(w.as_slice())),
-        extra_data: header.extra_data.clone(),
-        tx_count_hint: Some(recovered.len()),
-        slot_number: None,
-    };
-    let executor = factory.create_executor(evm, ctx);
-    let result = executor.execute_block(recovered.iter().copied()).map_err(|e| execution_error(&block, e))?;
+    let result = run_transactions(chain, &block, &senders, &mut db)?;
     platform.phase_done(Phase::Execution);
 
     if result.gas_used != header.gas_used {
@@ -193,6 +173,45 @@ pub fn execute_block_with(input: &BlockInput, platform: &mut impl Platform) -> R
     Ok(Executed { statement, header: block.header.clone(), db })
 }
 
+/// Runs the block's system calls, transactions and withdrawals on `db`, with the senders given
+/// (in transaction order), and returns receipts, gas and requests. Nothing is checked against the
+/// header's results: [`execute_block_with`] does that. Host tools use this directly to execute a
+/// block against other databases (the fetcher's RPC-backed preflight).
+pub fn run_transactions<DB>(
+    chain: &ChainConfig,
+    block: &Block<TxEnvelope>,
+    senders: &[Address],
+    db: DB,
+) -> Result<BlockExecutionResult<ReceiptEnvelope>, ExecError>
+where
+    DB: Database + DatabaseCommit + core::fmt::Debug,
+{
+    let header = &block.header;
+    let recovered: Vec<_> = block
+        .body
+        .transactions
+        .iter()
+        .zip(senders)
+        .map(|(tx, sender)| alloy_consensus::transaction::Recovered::new_unchecked(tx, *sender))
+        .collect();
+    let spec = chain.spec();
+    let blob_params = chain.blob_params_at(header.number, header.timestamp);
+    let env = EvmEnv::for_eth_block(header, &spec, chain.chain_id, blob_params);
+    let factory = EthBlockExecutorFactory::new(AlloyReceiptBuilder::default(), spec.clone(), EthEvmFactory::default());
+    let evm = factory.evm_factory().create_evm(db, env);
+    let ctx = EthBlockExecutionCtx {
+        parent_hash: header.parent_hash,
+        parent_beacon_block_root: header.parent_beacon_block_root,
+        ommers: &[],
+        withdrawals: block.body.withdrawals.as_ref().map(|w| Cow::Borrowed(w.as_slice())),
+        extra_data: header.extra_data.clone(),
+        tx_count_hint: Some(recovered.len()),
+        slot_number: None,
+    };
+    let executor = factory.create_executor(evm, ctx);
+    executor.execute_block(recovered.iter().copied()).map_err(|e| execution_error(block, e))
+}
+
 fn execution_error(block: &Block<TxEnvelope>, error: BlockExecutionError) -> ExecError {
     // Name the transaction by index where the error names it by hash.
     if let BlockExecutionError::Validation(alloy_evm::block::BlockValidationError::InvalidTx { hash, error }) = &error {
@@ -217,4 +236,9 @@ fn decode_exact<T: Decodable>(bytes: &[u8]) -> Result<T, alloc::string::String> 
         return Err(alloc::format!("{} trailing bytes", buf.len()));
     }
     Ok(value)
+}
+
+/// Decodes a block's consensus RLP (as [`BlockInput::block`] holds it).
+pub fn decode_block(rlp: &[u8]) -> Result<Block<TxEnvelope>, ExecError> {
+    decode_exact(rlp).map_err(ExecError::BlockDecode)
 }

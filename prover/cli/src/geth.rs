@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use zkmips_executor::{BlockInput, PublicStatement};
 use zkmips_fetcher::recorded::{block_input_from_recorded, Recorded};
+use zkmips_fetcher::witness::WitnessFile;
 use zkmips_geth::fixtures::{self, Outcome};
 use zkmips_geth::vm;
 
@@ -55,7 +56,7 @@ pub fn cmd_blockchain_test(paths: &[PathBuf], in_vm: bool) -> Result<ExitCode> {
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Reads a block input: a recording of JSON-RPC responses (`.json` or `.json.gz`, the format of
+/// Reads a block input: a witness file (`zkmips fetch`), a recording of JSON-RPC responses (`.json` or `.json.gz`, the format of
 /// `../shared/testdata/mainnet-rpc`), from which the input of block `number` (default: the newest
 /// recorded block) is built, or else the bincode `BlockInput` the block program reads.
 fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
@@ -69,6 +70,11 @@ fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
     }
     anyhow::ensure!(number.is_none(), "--block applies to recordings (.json, .json.gz) only");
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if WitnessFile::is_witness_file(&bytes) {
+        let file =
+            WitnessFile::from_bytes(&bytes).with_context(|| format!("cannot read witness {}", path.display()))?;
+        return Ok(file.input);
+    }
     bincode::deserialize(&bytes)
         .with_context(|| format!("{} is not a block input (bincode BlockInput)", path.display()))
 }

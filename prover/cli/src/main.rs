@@ -1,6 +1,8 @@
 //! `zkmips`: the one user-facing binary. It parses arguments and calls the libraries.
 
+mod fetch;
 mod geth;
+mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -133,6 +135,60 @@ enum Command {
         #[arg(long, value_name = "ELF", requires = "vm")]
         elf: Option<PathBuf>,
     },
+    /// Fetch block N and the witness of the state it touches from a JSON-RPC node.
+    ///
+    /// The witness is executed natively before it is written (atomically: nothing is left behind
+    /// on failure) and must reproduce the header's state root. Prints the requests, bytes and
+    /// seconds it took and the witness size.
+    Fetch {
+        /// The node's JSON-RPC URL (http or https).
+        #[arg(long, value_name = "URL")]
+        rpc: String,
+        /// The block number.
+        #[arg(long, value_name = "N")]
+        block: u64,
+        /// The witness file to write (default: block-N.witness).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// auto (debug_executionWitness where the node has it, else proofs), witness, or proofs.
+        #[arg(long, default_value = "auto", value_name = "STRATEGY")]
+        strategy: String,
+        /// For chains other than mainnet: every fork up to this one (e.g. prague, osaka) is
+        /// active from genesis.
+        #[arg(long, value_name = "FORK")]
+        fork: Option<String>,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 16, value_name = "N")]
+        concurrency: usize,
+        /// Time limit of one request, in seconds.
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        timeout: u64,
+        /// Retries of a request that failed transiently (connection, timeout, HTTP 429/5xx).
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        retries: u32,
+    },
+    /// Print what a witness file holds.
+    Inspect {
+        /// A witness file written by `zkmips fetch`.
+        witness: PathBuf,
+    },
+    /// Serve recorded JSON-RPC responses as a node would, on http://127.0.0.1:PORT.
+    ///
+    /// Answers eth_getBlockByNumber/ByHash, eth_getProof, eth_getCode, eth_getBalance,
+    /// eth_getTransactionCount, eth_getStorageAt, eth_blockNumber, eth_chainId, net_version and
+    /// web3_clientVersion from the recording; anything not recorded is a JSON-RPC error naming the
+    /// method and its parameters. Prints `listening on http://127.0.0.1:PORT` to stderr and serves
+    /// until killed.
+    ReplayRpc {
+        /// A recording of JSON-RPC responses (.json or .json.gz, as in ../shared/testdata/mainnet-rpc).
+        file: PathBuf,
+        /// The port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, value_name = "P")]
+        port: u16,
+        /// The chain id eth_chainId reports.
+        #[arg(long, value_name = "N", default_value_t = zkmips_fetcher::replay::DEFAULT_CHAIN_ID)]
+        chain_id: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -147,6 +203,11 @@ fn main() -> ExitCode {
         Command::ExecuteBlock { witness, block, vm, elf } => {
             geth::cmd_execute_block(&witness, block, vm, elf.as_deref())
         }
+        Command::Fetch { rpc, block, output, strategy, fork, concurrency, timeout, retries } => {
+            fetch::cmd_fetch(&rpc, block, output, &strategy, fork.as_deref(), concurrency, timeout, retries)
+        }
+        Command::Inspect { witness } => fetch::cmd_inspect(&witness),
+        Command::ReplayRpc { file, port, chain_id } => replay::cmd_replay_rpc(&file, port, chain_id),
     };
     match result {
         Ok(code) => code,
