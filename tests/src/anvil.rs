@@ -31,18 +31,21 @@
 //! - The EIP-2935 history contract is in genesis and its system call runs every block; the EIP-4788
 //!   beacon-roots contract and the EIP-7002/7251 request contracts have no code.
 
+use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEip2930, TxEnvelope, TxLegacy};
+use alloy_consensus::{SignableTransaction, Signed, TxEip1559, TxEip2930, TxEnvelope, TxLegacy};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_eips::eip2930::{AccessList, AccessListItem};
-use alloy_primitives::{address, Address, Bytes, TxKind, B256, U256};
+use alloy_primitives::{address, keccak256, Address, Bytes, Signature, TxKind, B256, KECCAK256_EMPTY, U256};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
+use alloy_trie::{HashBuilder, Nibbles, TrieAccount};
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 
@@ -407,6 +410,99 @@ pub fn slot(n: u64) -> B256 {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// State roots recomputed from anvil's state dump.
+
+/// One account of anvil's state as `anvil_dumpState` gives it.
+#[derive(Debug, Clone)]
+struct DumpedAccount {
+    nonce: u64,
+    balance: U256,
+    code_hash: B256,
+    /// Every slot anvil holds, zero-valued ones included.
+    storage: BTreeMap<B256, U256>,
+}
+
+/// anvil's whole latest state.
+type DumpedState = BTreeMap<Address, DumpedAccount>;
+
+impl Anvil {
+    /// anvil's latest state (`anvil_dumpState`: hex of gzipped JSON).
+    fn dump_state(&self) -> DumpedState {
+        let hex_text = self.call("anvil_dumpState", json!([]));
+        let gz: Bytes = hex_text.as_str().and_then(|s| s.parse().ok()).expect("anvil_dumpState answers hex");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gz.as_ref()).read_to_string(&mut text).expect("gunzip anvil state dump");
+        let dump: Value = serde_json::from_str(&text).expect("anvil state dump is JSON");
+        let accounts = dump["accounts"].as_object().expect("dump has accounts");
+        accounts
+            .iter()
+            .map(|(address, account)| {
+                let parse_u256 = |v: &Value| -> U256 { v.as_str().and_then(|s| s.parse().ok()).expect("hex number") };
+                let code: Bytes = account["code"].as_str().and_then(|s| s.parse().ok()).expect("code");
+                let storage = account["storage"]
+                    .as_object()
+                    .map(|slots| {
+                        slots
+                            .iter()
+                            .map(|(k, v)| (B256::from(k.parse::<U256>().expect("slot")), parse_u256(v)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let account = DumpedAccount {
+                    nonce: account["nonce"].as_u64().expect("nonce"),
+                    balance: parse_u256(&account["balance"]),
+                    code_hash: keccak256(&code),
+                    storage,
+                };
+                (address.parse().expect("address"), account)
+            })
+            .collect()
+    }
+}
+
+impl DumpedAccount {
+    /// EIP-161's empty: no nonce, no balance, no code.
+    fn is_empty(&self) -> bool {
+        self.nonce == 0 && self.balance.is_zero() && self.code_hash == KECCAK256_EMPTY
+    }
+}
+
+/// The state root of `state`, with only the accounts `keep_account` and the slots `keep_slot` accept.
+fn dump_root(
+    state: &DumpedState,
+    keep_account: impl Fn(Address, &DumpedAccount) -> bool,
+    keep_slot: impl Fn(Address, B256, U256) -> bool,
+) -> B256 {
+    let mut leaves: Vec<(Nibbles, Vec<u8>)> = state
+        .iter()
+        .filter(|&(&address, account)| keep_account(address, account))
+        .map(|(&address, account)| {
+            let slots = account.storage.iter().filter(|&(&k, &v)| keep_slot(address, k, v));
+            let storage_root = trie_root(slots.map(|(k, v)| (keccak256(k), alloy_rlp::encode(v))).collect());
+            let trie_account = TrieAccount::new(account.nonce, account.balance, storage_root, account.code_hash);
+            (keccak256(address), alloy_rlp::encode(trie_account))
+        })
+        .map(|(key, value)| (Nibbles::unpack(key), value))
+        .collect();
+    leaves.sort();
+    root_of_sorted(&leaves)
+}
+
+fn trie_root(leaves: Vec<(B256, Vec<u8>)>) -> B256 {
+    let mut leaves: Vec<(Nibbles, Vec<u8>)> = leaves.into_iter().map(|(k, v)| (Nibbles::unpack(k), v)).collect();
+    leaves.sort();
+    root_of_sorted(&leaves)
+}
+
+fn root_of_sorted(leaves: &[(Nibbles, Vec<u8>)]) -> B256 {
+    let mut builder = HashBuilder::default();
+    for (key, value) in leaves {
+        builder.add_leaf(*key, value);
+    }
+    builder.root()
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The scenario.
 
 /// A transaction of a scenario block.
@@ -436,6 +532,14 @@ pub struct ScenarioBlock {
     pub created: Vec<Address>,
     /// Contracts created and self-destructed within one transaction of this block: no account after.
     pub destroyed: Vec<Address>,
+    /// The header's state root, anvil's.
+    pub state_root: B256,
+    /// The post-state root Ethereum's rules give when this block is applied to its parent's state as
+    /// anvil committed it (anvil's parent root), which is what a correct executor computes. It differs
+    /// from [`ScenarioBlock::state_root`] when the block writes zero to a storage slot: anvil 1.7.1
+    /// keeps every slot ever written in its storage tries, zero-valued ones as leaves with value
+    /// `0x80`, where Ethereum deletes the slot (or never adds it).
+    pub expected_state_root: B256,
 }
 
 impl ScenarioBlock {
@@ -452,6 +556,12 @@ impl ScenarioBlock {
     pub fn slots(&self, account: Address) -> &[B256] {
         self.storage.iter().find(|(a, _)| *a == account).map(|(_, s)| s.as_slice()).unwrap_or(&[])
     }
+
+    /// Whether anvil's header state root is the one Ethereum's rules give (see
+    /// [`ScenarioBlock::expected_state_root`]).
+    pub fn anvil_root_is_canonical(&self) -> bool {
+        self.state_root == self.expected_state_root
+    }
 }
 
 /// The transaction envelope a scenario transaction is sent in.
@@ -459,7 +569,7 @@ impl ScenarioBlock {
 enum Kind {
     /// EIP-155 legacy.
     Legacy,
-    /// EIP-2930, with the callee's written slots in the access list.
+    /// EIP-2930, with the callee's slots named so far in this block in the access list.
     AccessList,
     /// EIP-1559.
     DynamicFee,
@@ -484,8 +594,8 @@ impl<'a> BlockBuilder<'a> {
         BlockBuilder { anvil, what, txs: vec![], touched: vec![], storage: vec![], created: vec![], destroyed: vec![] }
     }
 
-    /// Signs and sends one transaction from dev account `from`; returns the created address for a
-    /// deployment.
+    /// Signs and sends one transaction from dev account `from`; returns the callee, or the created
+    /// address for a deployment.
     #[allow(clippy::too_many_arguments)]
     fn send(
         &mut self,
@@ -502,11 +612,6 @@ impl<'a> BlockBuilder<'a> {
         let sender = signer.address();
         let nonce = self.anvil.pending_nonce(sender);
         let value = U256::from(value);
-        let written: Vec<B256> = match to {
-            TxKind::Call(callee) => self.storage.iter().find(|(a, _)| *a == callee).map(|(_, s)| s.clone()),
-            TxKind::Create => None,
-        }
-        .unwrap_or_default();
         let tx: TxEnvelope = match kind {
             Kind::Legacy => {
                 let tx =
@@ -516,7 +621,8 @@ impl<'a> BlockBuilder<'a> {
             Kind::AccessList => {
                 let access_list = match to {
                     TxKind::Call(callee) => {
-                        AccessList(vec![AccessListItem { address: callee, storage_keys: written.clone() }])
+                        let storage_keys = self.slots(callee).to_vec();
+                        AccessList(vec![AccessListItem { address: callee, storage_keys }])
                     }
                     TxKind::Create => AccessList::default(),
                 };
@@ -550,24 +656,26 @@ impl<'a> BlockBuilder<'a> {
         let hash = self.anvil.send_raw(&tx);
         self.txs.push(ScenarioTx { hash, succeeds, what });
         self.touched.push(sender);
-        match to {
-            TxKind::Call(to) => {
-                self.touched.push(to);
-                to
-            }
-            TxKind::Create => {
-                let created = sender.create(nonce);
-                self.touched.push(created);
-                created
-            }
-        }
+        let target = match to {
+            TxKind::Call(to) => to,
+            TxKind::Create => sender.create(nonce),
+        };
+        self.touched.push(target);
+        target
     }
 
     fn transfer(&mut self, what: &'static str, from: usize, kind: Kind, to: Address, value: u128) {
         self.send(what, from, kind, TxKind::Call(to), value, Bytes::new(), 21_000, true);
     }
 
-    /// Deploys `init`; `has_code` says whether a contract remains (false for a self-destruct).
+    /// Calls a contract with no calldata.
+    fn poke(&mut self, what: &'static str, from: usize, kind: Kind, to: Address, value: u128) {
+        self.send(what, from, kind, TxKind::Call(to), value, Bytes::new(), 100_000, true);
+    }
+
+    /// Deploys `init`, whose constructor writes `slots`; `has_code` says whether a contract remains
+    /// (false for a self-destruct).
+    #[allow(clippy::too_many_arguments)]
     fn deploy(
         &mut self,
         what: &'static str,
@@ -575,9 +683,11 @@ impl<'a> BlockBuilder<'a> {
         kind: Kind,
         init: Bytes,
         value: u128,
+        slots: &[B256],
         has_code: bool,
     ) -> Address {
         let created = self.send(what, from, kind, TxKind::Create, value, init, 500_000, true);
+        self.add_slots(created, slots);
         if has_code {
             self.created.push(created);
         } else {
@@ -593,7 +703,14 @@ impl<'a> BlockBuilder<'a> {
         self.send(what, from, kind, TxKind::Call(store), 0, data, 2_000_000, succeeds);
     }
 
+    fn slots(&self, account: Address) -> &[B256] {
+        self.storage.iter().find(|(a, _)| *a == account).map(|(_, s)| s.as_slice()).unwrap_or(&[])
+    }
+
     fn add_slots(&mut self, account: Address, slots: &[B256]) {
+        if slots.is_empty() {
+            return;
+        }
         let at = match self.storage.iter().position(|(a, _)| *a == account) {
             Some(at) => at,
             None => {
@@ -608,8 +725,9 @@ impl<'a> BlockBuilder<'a> {
     }
 
     /// Mines the block and checks it holds exactly the queued transactions, in order, with the
-    /// expected receipt statuses.
-    fn mine(mut self) -> ScenarioBlock {
+    /// expected receipt statuses; `parent` is anvil's state before the block, and becomes the state
+    /// after it.
+    fn mine(mut self, parent: &mut DumpedState) -> ScenarioBlock {
         let number = self.anvil.mine();
         let block = self.anvil.block(number, false);
         let in_block: Vec<B256> = serde_json::from_value(block["transactions"].clone()).expect("tx hashes");
@@ -625,6 +743,26 @@ impl<'a> BlockBuilder<'a> {
         self.touched.push(coinbase);
         self.touched.sort();
         self.touched.dedup();
+
+        // anvil's root is the trie of every account and slot it holds. Ethereum's drops zero-valued
+        // slots and empty accounts (EIP-161), except those anvil's parent trie already held: the
+        // scenario's blocks do not touch those, so an executor leaves them as they are.
+        let state_root: B256 = serde_json::from_value(block["stateRoot"].clone()).expect("state root");
+        let state = self.anvil.dump_state();
+        let whole_dump = dump_root(&state, |_, _| true, |_, _, _| true);
+        let expected_state_root = dump_root(
+            &state,
+            |address, account| !account.is_empty() || parent.get(&address).is_some_and(DumpedAccount::is_empty),
+            |address, key, value| {
+                !value.is_zero() || parent.get(&address).is_some_and(|a| a.storage.get(&key) == Some(&U256::ZERO))
+            },
+        );
+        assert!(
+            state_root == whole_dump || state_root == expected_state_root,
+            "block {number}: anvil's state root {state_root} is neither the root of its state dump ({whole_dump}) \
+             nor Ethereum's ({expected_state_root})"
+        );
+        *parent = state;
         ScenarioBlock {
             number,
             what: self.what,
@@ -633,14 +771,13 @@ impl<'a> BlockBuilder<'a> {
             storage: self.storage,
             created: self.created,
             destroyed: self.destroyed,
+            state_root,
+            expected_state_root,
         }
     }
 }
 
-fn sign<T: SignableTransaction<alloy_primitives::Signature>>(
-    signer: &PrivateKeySigner,
-    tx: T,
-) -> alloy_consensus::Signed<T> {
+fn sign<T: SignableTransaction<Signature>>(signer: &PrivateKeySigner, tx: T) -> Signed<T> {
     let signature = signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
     tx.into_signed(signature)
 }
@@ -652,137 +789,133 @@ pub fn fresh(byte: u8) -> Address {
 
 /// Mines the scenario on a fresh `anvil` and returns its blocks, in order:
 ///
-/// 0. an empty block 1, if the chain is at genesis (genesis' state root is not real; see module doc);
-/// 1. **transfers**: four ether transfers from three senders, to existing and fresh accounts, and a
-///    zero-value transfer to a fresh account (EIP-161: no account is created);
-/// 2. **deploy**: `Store` A and B (constructors write slots 0 and 1) and `Bomb` (holding 1 ether);
-/// 3. **write storage**: 32 new slots in A, a change of slot 0, 5 new slots in B, and a call that
-///    writes and then REVERTs (status 0, no writes remain);
-/// 4. **clear storage**: 28 of A's 34 slots set to zero (trie branches collapse), every slot of B
-///    cleared (its storage root becomes empty), a slot set and cleared in one transaction;
-/// 5. **self-destruct**: contracts that SELFDESTRUCT in their creating transaction (to a fresh
-///    beneficiary, and to themselves, burning the value), and a call to the older `Bomb` that only
+/// 1. an empty block 1, if the chain is at genesis (genesis' state root is not real; see module doc);
+/// 2. **(a) transfers**: four ether transfers from three senders, to existing and fresh accounts, and
+///    a zero-value transfer to a fresh account (EIP-161: no account is created);
+/// 3. **(b) deploy**: `Store` A, B and C (constructors write slots 0 and 1) and `Bomb` (holding 1 ether);
+/// 4. **(c) write storage**: 32 new slots in A, a change of A's slot 0, new slots in B and C, and a
+///    call that writes and then REVERTs (status 0, no writes remain);
+/// 5. **(e) self-destruct**: contracts that SELFDESTRUCT in their creating transaction (to a fresh
+///    beneficiary, and to themselves, burning the value), and a call to the older `Bomb`, which only
 ///    moves its balance (EIP-6780);
-/// 6. **mixed**: all of the above from seven senders in legacy, EIP-2930 and EIP-1559 transactions,
-///    including a slot written and cleared by two transactions of the block.
+/// 6. **(f) mixed**: ten transactions from seven senders, legacy, EIP-2930 and EIP-1559: a transfer, new
+///    and changed slots in A, slots of C cleared (one written and cleared by two transactions of the
+///    block), `Store` D deployed and written, a create-and-SELFDESTRUCT, a REVERT, `Bomb` again, ether
+///    to A;
+/// 7. **(d) clear storage**: 28 of A's 36 slots set to zero (trie branches collapse), every slot of B
+///    cleared (its storage trie becomes empty), a slot set and cleared in one transaction, zero written
+///    to a slot never set.
+///
+/// Storage deletions come last and only (f) clears C, so that each block's parent has no zero-valued
+/// slots in the tries the block changes, which makes [`ScenarioBlock::expected_state_root`] what any
+/// correct executor computes (anvil's own root differs for (f) and (d)).
 ///
 /// Every transaction's receipt status is checked, and each block is checked to hold exactly the
-/// transactions sent for it. # Assumptions: a fresh chain from [`Anvil::start`] (the dev accounts'
-/// nonces are read from the node, so a reused chain works too, but the contract addresses differ).
+/// transactions sent for it.
+///
+/// # Assumptions
+/// A fresh chain from [`Anvil::start`]: nonces are read from the node, but the contract addresses, and
+/// so the checks, assume nothing was sent before.
 pub fn scenario_blocks(anvil: &Anvil) -> Vec<ScenarioBlock> {
+    let mut state = anvil.dump_state();
     let mut blocks = vec![];
     if anvil.block_number() == 0 {
-        blocks.push(BlockBuilder::new(anvil, "empty block over genesis").mine());
+        blocks.push(BlockBuilder::new(anvil, "empty block over genesis").mine(&mut state));
     }
+    let store = || init_code(STORE_CONSTRUCTOR, STORE_RUNTIME);
+    let account1 = dev_signer(1).address();
 
     // (a) Plain ether transfers.
-    let mut b = BlockBuilder::new(anvil, "ether transfers");
-    let account1 = dev_signer(1).address();
+    let mut b = BlockBuilder::new(anvil, "(a) ether transfers");
     b.transfer("0 -> fresh 0xf1..: 1 ether", 0, Kind::DynamicFee, fresh(0xf1), ETHER);
     b.transfer("0 -> account 1: 2 ether", 0, Kind::DynamicFee, account1, 2 * ETHER);
     b.transfer("1 -> fresh 0xf2..: 0.5 ether", 1, Kind::DynamicFee, fresh(0xf2), ETHER / 2);
-    b.transfer("2 -> 0xf1.. (created this block): 1 wei", 2, Kind::Legacy, fresh(0xf1), 1);
+    b.transfer("2 -> 0xf1.. (created this block): 1 wei (legacy)", 2, Kind::Legacy, fresh(0xf1), 1);
     b.transfer("0 -> fresh 0xf3..: 0 wei (stays absent)", 0, Kind::DynamicFee, fresh(0xf3), 0);
-    blocks.push(b.mine());
+    blocks.push(b.mine(&mut state));
 
     // (b) Deployments with constructors that write storage.
-    let mut b = BlockBuilder::new(anvil, "contract deployments");
-    let store_a = b.deploy("deploy Store A", 0, Kind::DynamicFee, init_code(STORE_CONSTRUCTOR, STORE_RUNTIME), 0, true);
-    let store_b = b.deploy("deploy Store B", 1, Kind::DynamicFee, init_code(STORE_CONSTRUCTOR, STORE_RUNTIME), 0, true);
-    let bomb = b.deploy("deploy Bomb with 1 ether", 2, Kind::DynamicFee, init_code(&[], BOMB_RUNTIME), ETHER, true);
-    b.add_slots(store_a, &[slot(0), slot(1)]);
-    b.add_slots(store_b, &[slot(0), slot(1)]);
-    blocks.push(b.mine());
-    for contract in [store_a, store_b] {
+    let mut b = BlockBuilder::new(anvil, "(b) contract deployments");
+    let constructed = [slot(0), slot(1)];
+    let store_a = b.deploy("deploy Store A", 0, Kind::DynamicFee, store(), 0, &constructed, true);
+    let store_b = b.deploy("deploy Store B", 1, Kind::DynamicFee, store(), 0, &constructed, true);
+    let store_c = b.deploy("deploy Store C", 1, Kind::DynamicFee, store(), 0, &constructed, true);
+    let bomb =
+        b.deploy("deploy Bomb with 1 ether", 2, Kind::DynamicFee, init_code(&[], BOMB_RUNTIME), ETHER, &[], true);
+    blocks.push(b.mine(&mut state));
+    for contract in [store_a, store_b, store_c] {
         let code = anvil.code(contract, blocks.last().unwrap().number);
         assert_eq!(code.as_ref(), STORE_RUNTIME, "Store at {contract} has unexpected code");
     }
 
     // (c) Storage writes: many new slots (so that clearing them later collapses branches), changes,
     // and a reverted write.
-    let mut b = BlockBuilder::new(anvil, "storage writes");
+    let mut b = BlockBuilder::new(anvil, "(c) storage writes");
     let many: Vec<(u64, u64)> = (2..34).map(|s| (s, 0x100 + s)).collect();
     b.store("A: 32 new slots 2..34", 0, Kind::DynamicFee, store_a, store_calldata(&many), true);
     b.store("A: slot 0 42 -> 7", 1, Kind::DynamicFee, store_a, store_calldata(&[(0, 7)]), true);
     let b_slots: Vec<(u64, u64)> = (2..7).map(|s| (s, s)).collect();
     b.store("B: 5 new slots 2..7", 1, Kind::DynamicFee, store_b, store_calldata(&b_slots), true);
+    b.store(
+        "C: 4 new slots 2..6",
+        3,
+        Kind::DynamicFee,
+        store_c,
+        store_calldata(&[(2, 2), (3, 3), (4, 4), (5, 5)]),
+        true,
+    );
     let reverting = store_calldata_reverting(&[(100, 1), (2, 0)], 3);
     b.store("A: write 100, clear 2 and 3, REVERT", 2, Kind::DynamicFee, store_a, reverting, false);
-    blocks.push(b.mine());
+    blocks.push(b.mine(&mut state));
+
+    // (e) SELFDESTRUCT.
+    let mut b = BlockBuilder::new(anvil, "(e) self-destruct");
+    let init = self_destructing_init_code(Some(fresh(0xb1)));
+    b.deploy("create with 1 ether, SELFDESTRUCT to fresh 0xb1..", 3, Kind::DynamicFee, init, ETHER, &[slot(0)], false);
+    b.touched.push(fresh(0xb1));
+    let burner = self_destructing_init_code(None);
+    b.deploy("create with 1 gwei, SELFDESTRUCT to itself", 3, Kind::DynamicFee, burner, GWEI, &[slot(0)], false);
+    b.poke("call Bomb: SELFDESTRUCT to caller", 4, Kind::DynamicFee, bomb, 0);
+    blocks.push(b.mine(&mut state));
+
+    // (f) Everything at once, several senders and transaction types; only C's slots are cleared.
+    let mut b = BlockBuilder::new(anvil, "(f) mixed");
+    b.transfer("3 -> fresh 0xf4..: 3 ether (legacy)", 3, Kind::Legacy, fresh(0xf4), 3 * ETHER);
+    let a_writes = store_calldata(&[(50, 9), (51, 1), (2, 3)]);
+    b.store("A: new 50, 51, change 2 (2930)", 4, Kind::AccessList, store_a, a_writes, true);
+    b.store("C: new 60, clear 2 (2930)", 4, Kind::AccessList, store_c, store_calldata(&[(60, 6), (2, 0)]), true);
+    b.store(
+        "C: clear 60 (written this block) and 3",
+        5,
+        Kind::DynamicFee,
+        store_c,
+        store_calldata(&[(60, 0), (3, 0)]),
+        true,
+    );
+    let store_d = b.deploy("deploy Store D (legacy)", 0, Kind::Legacy, store(), 0, &constructed, true);
+    let init = self_destructing_init_code(Some(account1));
+    b.deploy("create, SELFDESTRUCT to account 1", 1, Kind::DynamicFee, init, ETHER / 4, &[slot(0)], false);
+    b.store("A: REVERT", 2, Kind::AccessList, store_a, store_calldata_reverting(&[(4, 4)], 5), false);
+    b.poke("call Bomb again (no balance left; legacy)", 6, Kind::Legacy, bomb, 0);
+    b.transfer("3 -> account 1: 1 ether (second tx of sender 3)", 3, Kind::DynamicFee, account1, ETHER);
+    b.poke("4 -> Store A: 1 ether, logs", 4, Kind::DynamicFee, store_a, ETHER);
+    b.store("D: new slot 2", 7, Kind::DynamicFee, store_d, store_calldata(&[(2, 2)]), true);
+    blocks.push(b.mine(&mut state));
 
     // (d) Storage deletions.
-    let mut b = BlockBuilder::new(anvil, "storage deletions");
+    let mut b = BlockBuilder::new(anvil, "(d) storage deletions");
     let cleared: Vec<(u64, u64)> = (6..34).map(|s| (s, 0)).collect();
     b.store("A: clear slots 6..34", 0, Kind::DynamicFee, store_a, store_calldata(&cleared), true);
     let all_b: Vec<(u64, u64)> = (0..7).map(|s| (s, 0)).collect();
     b.store("B: clear every slot", 1, Kind::DynamicFee, store_b, store_calldata(&all_b), true);
     let set_and_clear = store_calldata(&[(200, 5), (200, 0), (201, 0)]);
     b.store("A: set and clear 200, zero to unset 201", 2, Kind::DynamicFee, store_a, set_and_clear, true);
-    blocks.push(b.mine());
-    let number = blocks.last().unwrap().number;
-    let b_slots: Vec<B256> = (0..8).map(slot).collect();
-    let b_proof = anvil.proof(store_b, &b_slots, number);
-    let empty_root = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
-    for n in 2..=number {
-        eprintln!("DEBUG B storageHash at {n}: {}", anvil.proof(store_b, &[], n)["storageHash"]);
-    }
-    if b_proof["storageHash"] != json!(empty_root) {
-        eprintln!("DEBUG Store B's storage is not empty after clearing every slot")
-    };
+    blocks.push(b.mine(&mut state));
 
-    // (e) SELFDESTRUCT.
-    let mut b = BlockBuilder::new(anvil, "self-destruct");
-    let init = self_destructing_init_code(Some(fresh(0xb1)));
-    let gone = b.deploy("create with 1 ether, SELFDESTRUCT to fresh 0xb1..", 3, Kind::DynamicFee, init, ETHER, false);
-    b.touched.push(fresh(0xb1));
-    b.add_slots(gone, &[slot(0)]);
-    let burner = self_destructing_init_code(None);
-    let burnt = b.deploy("create with 1 gwei, SELFDESTRUCT to itself", 3, Kind::DynamicFee, burner, GWEI, false);
-    b.add_slots(burnt, &[slot(0)]);
-    b.send(
-        "call Bomb: SELFDESTRUCT to caller",
-        4,
-        Kind::DynamicFee,
-        TxKind::Call(bomb),
-        0,
-        Bytes::new(),
-        100_000,
-        true,
-    );
-    blocks.push(b.mine());
-
-    // (f) Everything at once, several senders and transaction types.
-    let mut b = BlockBuilder::new(anvil, "mixed");
-    b.transfer("3 -> fresh 0xf4..: 3 ether (legacy)", 3, Kind::Legacy, fresh(0xf4), 3 * ETHER);
-    b.store(
-        "A: new 50, 51, change 2 (2930)",
-        4,
-        Kind::AccessList,
-        store_a,
-        store_calldata(&[(50, 9), (51, 1), (2, 3)]),
-        true,
-    );
-    b.store("A: clear 50 and 3 (1559)", 5, Kind::DynamicFee, store_a, store_calldata(&[(50, 0), (3, 0)]), true);
-    let store_c = b.deploy("deploy Store C", 0, Kind::Legacy, init_code(STORE_CONSTRUCTOR, STORE_RUNTIME), 0, true);
-    b.add_slots(store_c, &[slot(0), slot(1)]);
-    let init = self_destructing_init_code(Some(account1));
-    let gone = b.deploy("create, SELFDESTRUCT to account 1", 1, Kind::DynamicFee, init, ETHER / 4, false);
-    b.add_slots(gone, &[slot(0)]);
-    b.store("A: REVERT", 2, Kind::AccessList, store_a, store_calldata_reverting(&[(4, 4)], 5), false);
-    b.send("call Bomb again (no balance)", 6, Kind::Legacy, TxKind::Call(bomb), 0, Bytes::new(), 100_000, true);
-    b.transfer("3 -> account 1: 1 ether (second tx of sender 3)", 3, Kind::DynamicFee, account1, ETHER);
-    b.send(
-        "4 -> Store A: 1 ether, logs",
-        4,
-        Kind::DynamicFee,
-        TxKind::Call(store_a),
-        ETHER,
-        Bytes::new(),
-        100_000,
-        true,
-    );
-    b.store("C: new slot 2", 7, Kind::DynamicFee, store_c, store_calldata(&[(2, 2)]), true);
-    blocks.push(b.mine());
-
+    // Ethereum's tries after the deletions: A keeps its 8 slots 0..6, 50 and 51; B's storage is empty.
+    let b_after = &state[&store_b];
+    assert!(b_after.storage.values().all(|v| v.is_zero()), "Store B has non-zero slots left: {b_after:?}");
+    let a_left = state[&store_a].storage.iter().filter(|(_, v)| !v.is_zero()).count();
+    assert_eq!(a_left, 8, "Store A's non-zero slots after the deletions");
     blocks
 }
