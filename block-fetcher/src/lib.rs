@@ -4,16 +4,18 @@
 //! responses into the [`BlockInput`](zkmips_executor::BlockInput) that the stateless executor
 //! (`geth-mips/executor`) reads, natively and inside the VM.
 //!
-//! What is here now:
+//! - [`live`]: `zkmips fetch`: a block and its witness from a live node, by
+//!   `debug_executionWitness` or by `eth_getProof` around a native preflight execution; the
+//!   witness is executed natively and must reproduce the state root before it is written.
+//! - [`witness`]: the versioned, zstd-compressed witness file, written atomically.
 //! - [`block`]: converting an RPC block (`eth_getBlockByNumber` with full transactions) into
 //!   consensus RLP, checking every hash the RPC reports (block hash, transaction hashes,
-//!   transactions, withdrawals and ommers roots) so that a node that lies or a type we decode
+//!   transactions, withdrawals and ommers roots), so that a node that lies or a type we decode
 //!   wrongly fails here, with the block named, rather than deep in the executor.
+//! - [`siblings`]: rebuilding the sibling nodes that deletions collapse, from post-block proofs.
 //! - [`recorded`]: a store of recorded `[query, response]` pairs (the `mainnet-rpc` test data), and
-//!   [`block_input_from_recorded`], which builds a block's input from one. The same store will
-//!   back the `zkmips replay-rpc` server.
-//!
-//! Still to come: live fetching over JSON-RPC (alloy over reqwest) and the versioned witness file.
+//!   [`block_input_from_recorded`], which builds a block's input from one.
+//! - [`replay`]: `zkmips replay-rpc`, a JSON-RPC server answering from a recording.
 
 pub mod block;
 pub mod live;
@@ -33,11 +35,11 @@ pub use recorded::{block_input_from_recorded, Recorded};
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// A file could not be read.
-    #[error("reading {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("reading {path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
     /// A recording is not valid (possibly gzipped) JSON.
-    #[error("{origin}: not JSON: {source}")]
-    Json { origin: String, source: serde_json::Error },
+    #[error("{origin}: not JSON: {cause}")]
+    Json { origin: String, cause: serde_json::Error },
     /// A recording is JSON, but not shaped like one.
     #[error("{origin}: not a recording: {reason}")]
     Malformed { origin: String, reason: String },
@@ -48,11 +50,11 @@ pub enum FetchError {
     #[error("no {kind} response recorded for {query}")]
     Missing { kind: String, query: String },
     /// A response is not what the query's method returns.
-    #[error("{kind} response for {query} does not decode: {source}")]
-    Decode { kind: String, query: String, source: serde_json::Error },
+    #[error("{kind} response for {query} does not decode: {cause}")]
+    Decode { kind: String, query: String, cause: serde_json::Error },
     /// A transaction object does not decode (an unknown type, a missing field).
-    #[error("block {number}, transaction {index} ({hash}, type {tx_type}) does not decode: {source}")]
-    TxDecode { number: u64, index: usize, hash: String, tx_type: String, source: serde_json::Error },
+    #[error("block {number}, transaction {index} ({hash}, type {tx_type}) does not decode: {cause}")]
+    TxDecode { number: u64, index: usize, hash: String, tx_type: String, cause: serde_json::Error },
     /// A block's transactions are hashes, not full objects.
     #[error("block {number}: transactions are hashes; full transaction objects are needed")]
     NotFullTransactions { number: u64 },
@@ -76,8 +78,8 @@ pub enum FetchError {
     #[error("proof of {address} at block {block}: first node hashes to {computed}, the state root is {expected}")]
     ProofRootMismatch { block: u64, address: Address, computed: B256, expected: B256 },
     /// The replay server could not start (the address is taken, no thread or runtime).
-    #[error("replay server: {what}: {source}")]
-    Serve { what: String, source: std::io::Error },
+    #[error("replay server: {what}: {cause}")]
+    Serve { what: String, cause: std::io::Error },
     /// A witness file that does not parse.
     #[error("witness file: {0}")]
     WitnessFormat(String),

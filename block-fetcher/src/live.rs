@@ -533,7 +533,8 @@ fn fetch_by_proofs(
         ancestors.push(header_rlp(&sealed_header(block)?.into_inner()));
     }
 
-    let codes: Vec<Bytes> = state.codes.borrow().values().cloned().collect();
+    let mut codes: Vec<Bytes> = state.codes.borrow().values().cloned().collect();
+    codes.sort();
     Ok(BlockInput {
         chain: chain.clone(),
         block: block_rlp(&block),

@@ -86,7 +86,7 @@ impl Recorded {
     /// Reads a recording's JSON without interpreting it (for tools and tests that edit it).
     pub fn read_json(path: impl AsRef<Path>) -> Result<Value, FetchError> {
         let path = path.as_ref();
-        let io = |source| FetchError::Io { path: path.to_owned(), source };
+        let io = |cause| FetchError::Io { path: path.to_owned(), cause };
         let raw = std::fs::read(path).map_err(io)?;
         let text = if raw.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::with_capacity(raw.len() * 8);
@@ -95,7 +95,7 @@ impl Recorded {
         } else {
             raw
         };
-        serde_json::from_slice(&text).map_err(|source| FetchError::Json { origin: path.display().to_string(), source })
+        serde_json::from_slice(&text).map_err(|cause| FetchError::Json { origin: path.display().to_string(), cause })
     }
 
     /// A store from a recording's JSON: list-valued entries are kinds of `[query, response]`
@@ -180,10 +180,10 @@ impl Recorded {
         let Some(response) = self.get(kind, &query) else {
             return Err(FetchError::Missing { kind: kind.to_owned(), query: canonical_query(&query) });
         };
-        serde_json::from_value(response.clone()).map_err(|source| FetchError::Decode {
+        serde_json::from_value(response.clone()).map_err(|cause| FetchError::Decode {
             kind: kind.to_owned(),
             query: canonical_query(&query),
-            source,
+            cause,
         })
     }
 
@@ -200,7 +200,7 @@ impl Recorded {
             return Err(FetchError::Missing { kind: kind::FULL_BLOCKS.into(), query: canonical_query(&query) });
         };
         let decode =
-            |source| FetchError::Decode { kind: kind::FULL_BLOCKS.into(), query: canonical_query(&query), source };
+            |cause| FetchError::Decode { kind: kind::FULL_BLOCKS.into(), query: canonical_query(&query), cause };
         let mut response = response.clone();
         let txs = match response.get_mut("transactions") {
             Some(Value::Array(txs)) => std::mem::take(txs),
@@ -214,12 +214,12 @@ impl Recorded {
         for (index, tx) in txs.into_iter().enumerate() {
             let field = |name: &str| tx.get(name).and_then(Value::as_str).unwrap_or("?").to_owned();
             let (hash, tx_type) = (field("hash"), field("type"));
-            let tx: Transaction = serde_json::from_value(tx).map_err(|source| FetchError::TxDecode {
+            let tx: Transaction = serde_json::from_value(tx).map_err(|cause| FetchError::TxDecode {
                 number,
                 index,
                 hash,
                 tx_type,
-                source,
+                cause,
             })?;
             full.push(tx);
         }
@@ -232,10 +232,10 @@ impl Recorded {
         self.entries(kind::PROOFS)
             .filter(|(query, _)| query_block(query) == Some(block))
             .map(|(query, response)| {
-                serde_json::from_value(response.clone()).map_err(|source| FetchError::Decode {
+                serde_json::from_value(response.clone()).map_err(|cause| FetchError::Decode {
                     kind: kind::PROOFS.into(),
                     query: canonical_query(query),
-                    source,
+                    cause,
                 })
             })
             .collect()
@@ -404,10 +404,10 @@ pub fn block_input_from_recorded(rec: &Recorded, number: u64) -> Result<BlockInp
         if !matches!(query_block(query), Some(at) if at == parent_number || at == number) {
             continue;
         }
-        let code: Bytes = serde_json::from_value(response.clone()).map_err(|source| FetchError::Decode {
+        let code: Bytes = serde_json::from_value(response.clone()).map_err(|cause| FetchError::Decode {
             kind: kind::CODE.into(),
             query: canonical_query(query),
-            source,
+            cause,
         })?;
         if !code.is_empty() {
             codes.insert(code);

@@ -520,7 +520,7 @@ pub struct ReplayServer {
 /// # Errors
 /// [`FetchError::Serve`] if the address cannot be bound or the server's thread cannot start.
 pub fn spawn(recorded: Recorded, addr: SocketAddr, chain_id: u64) -> Result<ReplayServer, FetchError> {
-    let failed = |what: String| move |source| FetchError::Serve { what, source };
+    let failed = |what: String| move |cause| FetchError::Serve { what, cause };
     let listener = std::net::TcpListener::bind(addr).map_err(failed(format!("cannot listen on {addr}")))?;
     let addr = listener.local_addr().map_err(failed(format!("cannot listen on {addr}")))?;
     listener.set_nonblocking(true).map_err(failed(format!("cannot listen on {addr}")))?;

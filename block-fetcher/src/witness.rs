@@ -71,7 +71,7 @@ impl WitnessFile {
 
     /// Reads a witness file.
     pub fn read(path: &Path) -> Result<WitnessFile, FetchError> {
-        let bytes = std::fs::read(path).map_err(|e| FetchError::Io { path: path.to_path_buf(), source: e })?;
+        let bytes = std::fs::read(path).map_err(|e| FetchError::Io { path: path.to_path_buf(), cause: e })?;
         WitnessFile::from_bytes(&bytes)
     }
 
@@ -88,7 +88,7 @@ impl WitnessFile {
 
 /// Writes `bytes` to `path` through a temporary file and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FetchError> {
-    let io = |e| FetchError::Io { path: path.to_path_buf(), source: e };
+    let io = |e| FetchError::Io { path: path.to_path_buf(), cause: e };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),

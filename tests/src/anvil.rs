@@ -8,28 +8,46 @@
 //! use zkmips_e2e::anvil::{scenario_blocks, Anvil};
 //!
 //! let anvil = Anvil::start(); // a fresh chain on 127.0.0.1, a free port; killed on drop
-//! let blocks = scenario_blocks(&anvil); // mines the blocks below, checks every receipt
+//! let blocks = scenario_blocks(&anvil); // mines the blocks, checks every receipt
 //! for block in &blocks {
-//!     // `anvil.url` is the JSON-RPC endpoint to fetch from (`zkmips fetch --rpc <url> <number>`).
-//!     println!("{} {}: {} txs, touches {:?}", block.number, block.what, block.txs.len(), block.touched);
+//!     // `anvil.url` is the JSON-RPC endpoint to fetch block `block.number` from. An executor that
+//!     // follows Ethereum's rules must arrive at `block.expected_state_root`, which is anvil's header
+//!     // root only where `block.anvil_root_is_canonical()` (see "anvil's state roots" below).
+//!     println!("{} {}: {} txs, accounts {:?}", block.number, block.what, block.txs.len(), block.accounts());
 //! }
 //! ```
-//! [`scenario_blocks`] returns, per block, its number, what it exercises, its transactions with the
-//! expected receipt status, and the accounts and storage slots its transactions touch, which is what a
-//! witness for it must cover (plus the coinbase, already listed, and the [`SYSTEM_ACCOUNTS`]).
+//! [`scenario_blocks`] returns, per block ([`ScenarioBlock`]): its number, what it exercises, its
+//! transactions with the expected receipt status, the accounts and storage slots it touches (what a
+//! witness must cover: [`ScenarioBlock::accounts`] adds the [`SYSTEM_ACCOUNTS`] to the touched ones,
+//! [`ScenarioBlock::slots`] lists an account's slots), the contracts it creates or destroys, anvil's
+//! state root and Ethereum's. [`Anvil`] also has small typed helpers (`block`, `header`, `receipt`,
+//! `code`, `proof`) and [`Anvil::rpc`] for anything else.
 //!
 //! # The chain
-//! anvil runs with `--hardfork prague --chain-id 31337 --no-mining --order fifo`: blocks are mined only
-//! by `evm_mine`, and a block holds the pending transactions in the order they were sent. Facts
-//! about anvil 1.7.1 that a consumer should know:
-//! - Its default hardfork is not Prague but the latest (`Bpo1`, Osaka's first blob-parameter fork).
+//! anvil runs with `--hardfork prague --chain-id 31337 --no-mining --order fifo --timestamp T`:
+//! blocks are mined only by [`Anvil::mine`] (`evm_mine`, [`BLOCK_TIME`] seconds after the parent), and
+//! a block holds the pending transactions in the order they were sent. The chain, hashes included, is
+//! the same on every run. Facts about anvil 1.7.1 that a consumer should know:
+//! - Its default hardfork is not Prague but the latest (`Bpo1`, after Osaka); hence `--hardfork`.
 //! - The genesis header's `stateRoot` is the empty-trie root although the dev accounts hold ether, so
 //!   block 1 cannot be checked against its parent; [`scenario_blocks`] mines an empty block 1 first.
-//!   From block 1 on, header state roots match `eth_getProof`.
+//! - Left to itself it stamps blocks with the wall clock, so a block can have its parent's timestamp.
 //! - The coinbase is the zero address; `parentBeaconBlockRoot` and `mixHash` are zero; there are no
 //!   withdrawals; `requestsHash` is `sha256("")` (no requests).
 //! - The EIP-2935 history contract is in genesis and its system call runs every block; the EIP-4788
 //!   beacon-roots contract and the EIP-7002/7251 request contracts have no code.
+//! - It serves `eth_getProof` and `anvil_dumpState`, not `debug_executionWitness`.
+//!
+//! # anvil's state roots
+//! anvil's header state root is the trie of every account and slot it holds, and it holds more than
+//! Ethereum's state: a slot once written keeps a leaf when set to zero (value `0x80`), and so does a
+//! zero written to a slot never set; an account emptied or never filled stays as an empty account
+//! (a zero-value transfer to a fresh address, a contract self-destructed in its creating transaction)
+//! where EIP-161 and EIP-6780 delete it. Its `eth_getProof` answers prove those leaves, consistently
+//! with its roots. So wherever a block clears a slot or leaves an empty account, anvil's root is not
+//! Ethereum's, and a correct executor disagrees with the header: the scenario recomputes both roots
+//! from `anvil_dumpState` after each block, checks that anvil's is explained, and hands Ethereum's
+//! over as [`ScenarioBlock::expected_state_root`].
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -93,6 +111,12 @@ pub const SYSTEM_ACCOUNTS: [Address; 4] = [
     address!("0x00000961Ef480Eb55e80D19ad83579A64c007002"),
     address!("0x0000BBdDc7CE488642fb579F8B00f3a590007251"),
 ];
+
+/// The EIP-2935 block-hash history contract (one of the [`SYSTEM_ACCOUNTS`]).
+pub const HISTORY_CONTRACT: Address = SYSTEM_ACCOUNTS[1];
+
+/// EIP-2935's ring buffer size: block N's system call writes the parent hash to slot (N - 1) mod this.
+pub const HISTORY_SERVE_WINDOW: u64 = 8191;
 
 /// The anvil binary: `$ZKMIPS_ANVIL`, else where `scripts/setup` installs it. Panics when missing.
 pub fn anvil_bin() -> PathBuf {
@@ -526,7 +550,8 @@ pub struct ScenarioBlock {
     /// Accounts the transactions touch: senders, recipients (existing or not), created contracts,
     /// SELFDESTRUCT beneficiaries, and the block's coinbase. Sorted, without duplicates.
     pub touched: Vec<Address>,
-    /// Storage slots the transactions read or write (including reverted writes), per contract.
+    /// Storage slots the transactions read or write (including reverted writes), per contract, and
+    /// the slot of the EIP-2935 history contract that the block's system call writes.
     pub storage: Vec<(Address, Vec<B256>)>,
     /// Contracts created in this block that still have code after it.
     pub created: Vec<Address>,
@@ -741,6 +766,7 @@ impl<'a> BlockBuilder<'a> {
         }
         let coinbase: Address = serde_json::from_value(block["miner"].clone()).expect("miner");
         self.touched.push(coinbase);
+        self.add_slots(HISTORY_CONTRACT, &[slot((number - 1) % HISTORY_SERVE_WINDOW)]);
         self.touched.sort();
         self.touched.dedup();
 

@@ -109,12 +109,14 @@ fn recorded_mainnet_blocks_fetch_and_execute() {
 
 /// Serves every connection with `respond(request) -> Some(raw HTTP response)`, or holds it open
 /// without answering when `respond` gives `None`.
-fn fake_node(respond: fn(&str) -> Option<String>) -> String {
+fn fake_node(respond: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> String {
+    let respond = std::sync::Arc::new(respond);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
+            let respond = respond.clone();
             std::thread::spawn(move || {
                 let mut buf = vec![0u8; 65536];
                 let mut request = Vec::new();
@@ -153,7 +155,10 @@ fn fake_node(respond: fn(&str) -> Option<String>) -> String {
 }
 
 fn http_200(body: &str) -> String {
-    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
 }
 
 /// The JSON-RPC id of a request, to echo it.
@@ -273,4 +278,77 @@ fn state_that_disagrees_with_the_proofs_is_never_written() {
     let dir = out_dir("bad-storage");
     let out = fetch(&["--rpc", &replay.url, "--block", "18884864", "-o", dir.join("w").to_str().unwrap()]);
     assert_failed_cleanly(&out, &dir, "does not prove the block");
+}
+
+/// The JSON body of a request.
+fn request_body(request: &str) -> serde_json::Value {
+    let body = &request[request.find("\r\n\r\n").map(|i| i + 4).unwrap_or(0)..];
+    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn execution_witness_strategy_builds_the_same_witness() {
+    let Some(data) = testdata_dir("execution_witness_strategy_builds_the_same_witness") else { return };
+    let recording = data.join("mainnet-rpc").join("1-18884864.json.gz");
+    // First the proofs strategy, through the replay server.
+    let replay = Replay::start(&recording);
+    let dir = out_dir("execution-witness");
+    let by_proofs = dir.join("proofs.witness");
+    let out = fetch(&[
+        "--rpc",
+        &replay.url,
+        "--block",
+        "18884864",
+        "--strategy",
+        "proofs",
+        "-o",
+        by_proofs.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let proofs = zkmips_fetcher::witness::WitnessFile::read(&by_proofs).unwrap();
+
+    // A node that serves debug_executionWitness (as Geth and Reth do) with those nodes and codes,
+    // and the recorded blocks.
+    let file = std::fs::File::open(&recording).unwrap();
+    let recorded: serde_json::Value = serde_json::from_reader(flate2::read::GzDecoder::new(file)).unwrap();
+    let blocks: Vec<serde_json::Value> =
+        recorded["full_blocks"].as_array().unwrap().iter().map(|pair| pair[1].clone()).collect();
+    let witness = serde_json::json!({
+        "state": proofs.input.nodes,
+        "codes": proofs.input.codes,
+        "keys": [],
+        "headers": [],
+    });
+    let url = fake_node(move |request| {
+        let body = request_body(request);
+        let result = match body["method"].as_str().unwrap_or("") {
+            "eth_chainId" => serde_json::json!("0x1"),
+            "debug_executionWitness" => witness.clone(),
+            "eth_getBlockByNumber" => {
+                let number = body["params"][0].as_str().unwrap().to_string();
+                blocks.iter().find(|b| b["number"] == number.as_str()).cloned().unwrap_or(serde_json::Value::Null)
+            }
+            _ => {
+                return Some(http_200(&format!(
+                    r#"{{"jsonrpc":"2.0","id":{},"error":{{"code":-32601,"message":"no"}}}}"#,
+                    body["id"]
+                )))
+            }
+        };
+        Some(http_200(&serde_json::json!({"jsonrpc": "2.0", "id": body["id"], "result": result}).to_string()))
+    });
+    let by_witness = dir.join("witness.witness");
+    let out = fetch(&["--rpc", &url, "--block", "18884864", "-o", by_witness.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("with the witness strategy"), "{}", stdout(&out));
+    let fetched = zkmips_fetcher::witness::WitnessFile::read(&by_witness).unwrap();
+    // Same input (compared in parts: a failing whole-input assert prints megabytes).
+    assert_eq!(fetched.input.block, proofs.input.block);
+    assert_eq!(fetched.input.ancestors, proofs.input.ancestors);
+    assert!(fetched.input.nodes == proofs.input.nodes, "the nodes differ");
+    assert!(fetched.input.codes == proofs.input.codes, "the codes differ");
+    assert_eq!(fetched.input.chain, proofs.input.chain);
+    assert_eq!(fetched.strategy, "witness");
+    // One request for the witness, two for the blocks, one for the chain id.
+    assert!(stdout(&out).starts_with("block 18884864"), "{}", stdout(&out));
 }
