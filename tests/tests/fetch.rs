@@ -97,7 +97,7 @@ fn recorded_mainnet_blocks_fetch_and_execute() {
         let statement =
             |o: &Output| stdout(o).lines().filter(|l| !l.starts_with("native")).collect::<Vec<_>>().join("\n");
         assert_eq!(statement(&exec), statement(&direct));
-        assert!(statement(&exec).contains(&format!("block hash: 0x")), "{}", stdout(&exec));
+        assert!(statement(&exec).contains("block hash: 0x"), "{}", stdout(&exec));
 
         let inspect = Command::new(zkmips_bin()).args(["inspect", witness.to_str().unwrap()]).output().unwrap();
         assert!(inspect.status.success(), "{}", stderr(&inspect));
