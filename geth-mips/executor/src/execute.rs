@@ -59,14 +59,14 @@ pub struct Executed {
 pub trait Platform {
     /// The address that signed `hash` (secp256k1 ECDSA with Ethereum's low-s rule).
     fn recover_signer(&self, signature: &Signature, hash: B256) -> Result<Address, String> {
-        alloy_consensus::crypto::secp256k1::recover_signer(signature, hash).map_err(|e| e.to_string())
+        crate::crypto::recover_signer(signature, hash)
     }
 
     /// Called as each [`Phase`] ends.
     fn phase_done(&mut self, _phase: Phase) {}
 }
 
-/// The native platform: k256 for signatures, no measurements.
+/// The native platform: sender recovery in software ([`crate::crypto`]), no measurements.
 pub struct Native;
 
 impl Platform for Native {}

@@ -16,6 +16,7 @@
 extern crate alloc;
 
 pub mod chain;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod execute;
