@@ -27,11 +27,17 @@ const HALF_ORDER: U256 = U256::from_be_slice(&[
     0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
 ]);
 
-/// The address whose key signed `hash` with `signature`.
+/// The address whose key signed `hash` with `signature` (a transaction's sender: EIP-2's low `s`
+/// is required).
 pub fn recover_signer(signature: &Signature, hash: B256) -> Result<Address, String> {
     if signature.s() > HALF_ORDER {
         return Err("s is above half the group order (EIP-2)".into());
     }
+    recover_any_s(signature, hash)
+}
+
+/// Recovery without the low-`s` rule, as the ECRECOVER precompile does it.
+fn recover_any_s(signature: &Signature, hash: B256) -> Result<Address, String> {
     let scalar = |value: U256, name: &str| -> Result<Scalar, String> {
         let scalar: Option<Scalar> = Scalar::from_repr(value.to_be_bytes::<32>().into()).into();
         match scalar {
@@ -54,4 +60,35 @@ pub fn recover_signer(signature: &Signature, hash: B256) -> Result<Address, Stri
     }
     let encoded = q.to_affine().to_encoded_point(false);
     Ok(Address::from_slice(&keccak256(&encoded.as_bytes()[1..])[12..]))
+}
+
+/// revm's cryptography provider with the ECRECOVER precompile on [`recover_signer`]'s arithmetic
+/// (the precompile accepts any `s`); everything else keeps revm's defaults. Installed once per
+/// process by the executor.
+#[derive(Debug)]
+pub struct Precompiles;
+
+impl revm::precompile::Crypto for Precompiles {
+    fn secp256k1_ecrecover(
+        &self,
+        sig: &[u8; 64],
+        recid: u8,
+        msg: &[u8; 32],
+    ) -> Result<[u8; 32], revm::precompile::PrecompileHalt> {
+        let signature =
+            Signature::new(U256::from_be_slice(&sig[..32]), U256::from_be_slice(&sig[32..]), recid & 1 == 1);
+        if recid > 1 {
+            return Err(revm::precompile::PrecompileHalt::Secp256k1RecoverFailed);
+        }
+        let address = recover_any_s(&signature, B256::from(*msg))
+            .map_err(|_| revm::precompile::PrecompileHalt::Secp256k1RecoverFailed)?;
+        let mut out = [0u8; 32];
+        out[12..].copy_from_slice(address.as_slice());
+        Ok(out)
+    }
+}
+
+/// ECRECOVER as the precompile computes it: the 32-byte left-padded address, if any.
+pub fn ecrecover(sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Option<[u8; 32]> {
+    revm::precompile::Crypto::secp256k1_ecrecover(&Precompiles, sig, recid, msg).ok()
 }

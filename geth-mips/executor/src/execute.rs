@@ -186,6 +186,8 @@ pub fn run_transactions<DB>(
 where
     DB: Database + DatabaseCommit + core::fmt::Debug,
 {
+    // ECRECOVER on the executor's recovery (a no-op after the first call in a process).
+    revm::precompile::install_crypto(crate::crypto::Precompiles);
     let header = &block.header;
     let recovered: Vec<_> = block
         .body

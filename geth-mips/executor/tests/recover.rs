@@ -61,3 +61,30 @@ fn malformed_signatures_are_rejected() {
         r += U256::from(1u64);
     }
 }
+
+#[test]
+fn ecrecover_precompile_accepts_high_s_like_revm() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let n = U256::from_str_radix("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16).unwrap();
+    for _ in 0..100 {
+        let key = SigningKey::from_slice(&rng.gen::<[u8; 32]>()).unwrap();
+        let hash = B256::from(rng.gen::<[u8; 32]>());
+        let (sig, recid) = key.sign_prehash_recoverable(hash.as_slice()).unwrap();
+        let low = Signature::from_signature_and_parity(sig, recid.is_y_odd());
+        let signer = reference(&low, hash).unwrap();
+        // The same signature with s -> n - s and the parity flipped recovers the same key: the
+        // precompile takes it (transactions do not).
+        let high = Signature::new(low.r(), n - low.s(), !low.v());
+        for signature in [low, high] {
+            let mut sig64 = [0u8; 64];
+            sig64[..32].copy_from_slice(&signature.r().to_be_bytes::<32>());
+            sig64[32..].copy_from_slice(&signature.s().to_be_bytes::<32>());
+            let out = zkmips_executor::crypto::ecrecover(&sig64, signature.v() as u8, &hash.0).unwrap();
+            assert_eq!(&out[12..], signer.as_slice());
+            assert_eq!(out[..12], [0u8; 12]);
+            let unchecked = alloy_consensus::crypto::secp256k1::recover_signer_unchecked(&signature, hash).unwrap();
+            assert_eq!(unchecked, signer);
+        }
+        assert!(recover_signer(&high, hash).is_err(), "a transaction must not take a high s");
+    }
+}
