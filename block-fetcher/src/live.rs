@@ -48,7 +48,7 @@ use zkmips_executor::{BlockInput, ChainConfig, Fork};
 
 use crate::{
     block::{block_rlp, consensus_block, header_rlp, sealed_header, RpcBlock},
-    siblings::collapsed_siblings,
+    siblings::collapsed_siblings_of_proofs,
     witness::WitnessFile,
     FetchError,
 };
@@ -510,15 +510,7 @@ fn fetch_by_proofs(
         nodes.extend(proof.storage_proof.iter().flat_map(|s| s.proof.iter().cloned()));
     }
     let known: BTreeSet<B256> = nodes.iter().map(keccak256).collect();
-    for (address, before) in &pre {
-        let Some(after) = post.get(address) else { continue };
-        nodes.extend(collapsed_siblings(&before.account_proof, &after.account_proof, &known));
-        for slot in &before.storage_proof {
-            if let Some(slot_after) = after.storage_proof.iter().find(|s| s.key.as_b256() == slot.key.as_b256()) {
-                nodes.extend(collapsed_siblings(&slot.proof, &slot_after.proof, &known));
-            }
-        }
-    }
+    nodes.extend(collapsed_siblings_of_proofs(pre.values(), &post, &known));
 
     // Ancestors: the parent and every older header down to the oldest BLOCKHASH read.
     let oldest = state.hashes.borrow().keys().next().copied().unwrap_or(number - 1).min(number - 1);

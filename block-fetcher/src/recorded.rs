@@ -32,7 +32,7 @@ use zkmips_executor::{BlockInput, ChainConfig};
 
 use crate::{
     block::{block_rlp, consensus_block, header_rlp, sealed_header, RpcBlock},
-    siblings::collapsed_siblings,
+    siblings::collapsed_siblings_of_proofs,
     FetchError,
 };
 
@@ -387,16 +387,7 @@ pub fn block_input_from_recorded(rec: &Recorded, number: u64) -> Result<BlockInp
     let known: BTreeSet<B256> = nodes.iter().map(keccak256).collect();
     let post: BTreeMap<Address, EIP1186AccountProofResponse> =
         rec.proofs_at(number)?.into_iter().map(|proof| (proof.address, proof)).collect();
-    let mut rebuilt = Vec::new();
-    for pre in rec.proofs_at(parent_number)? {
-        let Some(after) = post.get(&pre.address) else { continue };
-        rebuilt.extend(collapsed_siblings(&pre.account_proof, &after.account_proof, &known));
-        for slot in &pre.storage_proof {
-            if let Some(slot_after) = after.storage_proof.iter().find(|s| s.key.as_b256() == slot.key.as_b256()) {
-                rebuilt.extend(collapsed_siblings(&slot.proof, &slot_after.proof, &known));
-            }
-        }
-    }
+    let rebuilt = collapsed_siblings_of_proofs(&rec.proofs_at(parent_number)?, &post, &known);
     nodes.extend(rebuilt);
 
     let mut codes = BTreeSet::new();

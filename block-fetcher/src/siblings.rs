@@ -13,14 +13,35 @@
 //! is itself a branch keeps its hash but is not in either proof; the live fetcher asks for a proof
 //! of a key under it.)
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use alloy_primitives::{keccak256, Bytes, B256};
+use alloy_primitives::{keccak256, Address, Bytes, B256};
 use alloy_rlp::Decodable;
+use alloy_rpc_types_eth::EIP1186AccountProofResponse;
 use alloy_trie::{
     nodes::{ExtensionNode, LeafNode, TrieNode},
     Nibbles,
 };
+
+/// [`collapsed_siblings`] for every account proof in `pre` (taken at the parent) and its storage
+/// proofs, against the proofs of the same account and slots in `post` (taken at the block).
+pub fn collapsed_siblings_of_proofs<'a>(
+    pre: impl IntoIterator<Item = &'a EIP1186AccountProofResponse>,
+    post: &BTreeMap<Address, EIP1186AccountProofResponse>,
+    known: &BTreeSet<B256>,
+) -> Vec<Bytes> {
+    let mut rebuilt = Vec::new();
+    for before in pre {
+        let Some(after) = post.get(&before.address) else { continue };
+        rebuilt.extend(collapsed_siblings(&before.account_proof, &after.account_proof, known));
+        for slot in &before.storage_proof {
+            if let Some(slot_after) = after.storage_proof.iter().find(|s| s.key.as_b256() == slot.key.as_b256()) {
+                rebuilt.extend(collapsed_siblings(&slot.proof, &slot_after.proof, known));
+            }
+        }
+    }
+    rebuilt
+}
 
 /// A node of a proof, with the number of key nibbles consumed above it.
 struct Located {
