@@ -184,3 +184,17 @@ fn consensus_sample_passes_in_the_vm() {
     // Each case has at least one block, and every block that decodes runs in the VM.
     assert!(vm_blocks >= summary.passed, "{vm_blocks} blocks ran in the VM for {} cases", summary.passed);
 }
+
+/// Every consensus case in the VM as well: the block program must reach the same verdict and
+/// commit the same statement as native execution for all of them. About ten minutes on two cores
+/// (a few blocks recover hundreds of EIP-7702 authorities in software), so not in the default run:
+/// `cargo test --release -p zkmips-e2e --test blockchain_tests -- --ignored`.
+#[test]
+#[ignore = "about ten minutes: every consensus case in the VM"]
+fn all_consensus_tests_pass_in_the_vm() {
+    let Some(data) = zkmips_e2e::testdata_dir("all_consensus_tests_pass_in_the_vm") else { return };
+    let paths = existing(&data, &["ethereum-tests/BlockchainTests", "eest/blockchain_tests"]);
+    let summary = blockchain_test(&paths, true);
+    assert!(summary.passed >= MIN_NATIVE_PASSED, "only {} cases passed in the VM", summary.passed);
+    assert!(summary.vm_blocks().is_some_and(|blocks| blocks >= summary.passed), "{:?}", summary.vm);
+}
