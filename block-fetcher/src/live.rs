@@ -48,7 +48,7 @@ use zkmips_executor::{BlockInput, ChainConfig, Fork};
 
 use crate::{
     block::{block_rlp, consensus_block, header_rlp, sealed_header, RpcBlock},
-    siblings::collapsed_siblings_of_proofs,
+    siblings::{add_proof_nodes, collapsed_siblings_of_proofs},
     witness::WitnessFile,
     FetchError,
 };
@@ -495,20 +495,7 @@ fn fetch_by_proofs(
         }
     }
     let mut nodes: BTreeSet<Bytes> = BTreeSet::new();
-    for proof in pre.values() {
-        if let Some(first) = proof.account_proof.first() {
-            if keccak256(first) != parent.state_root {
-                return Err(FetchError::ProofRootMismatch {
-                    block: number - 1,
-                    address: proof.address,
-                    computed: keccak256(first),
-                    expected: parent.state_root,
-                });
-            }
-        }
-        nodes.extend(proof.account_proof.iter().cloned());
-        nodes.extend(proof.storage_proof.iter().flat_map(|s| s.proof.iter().cloned()));
-    }
+    add_proof_nodes(pre.values(), number - 1, parent.state_root, &mut nodes)?;
     let known: BTreeSet<B256> = nodes.iter().map(keccak256).collect();
     nodes.extend(collapsed_siblings_of_proofs(pre.values(), &post, &known));
 

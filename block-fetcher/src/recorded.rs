@@ -32,7 +32,7 @@ use zkmips_executor::{BlockInput, ChainConfig};
 
 use crate::{
     block::{block_rlp, consensus_block, header_rlp, sealed_header, RpcBlock},
-    siblings::collapsed_siblings_of_proofs,
+    siblings::{add_proof_nodes, collapsed_siblings_of_proofs},
     FetchError,
 };
 
@@ -366,21 +366,7 @@ pub fn block_input_from_recorded(rec: &Recorded, number: u64) -> Result<BlockInp
 
     let mut nodes = BTreeSet::new();
     for (at, state_root) in [(parent_number, parent.state_root), (number, block.header.state_root)] {
-        for proof in rec.proofs_at(at)? {
-            if let Some(first) = proof.account_proof.first() {
-                let computed = keccak256(first);
-                if computed != state_root {
-                    return Err(FetchError::ProofRootMismatch {
-                        block: at,
-                        address: proof.address,
-                        computed,
-                        expected: state_root,
-                    });
-                }
-            }
-            nodes.extend(proof.account_proof);
-            nodes.extend(proof.storage_proof.into_iter().flat_map(|slot| slot.proof));
-        }
+        add_proof_nodes(&rec.proofs_at(at)?, at, state_root, &mut nodes)?;
     }
 
     // Siblings that deletions collapse: rebuilt from the proofs of the same keys after the block.

@@ -18,10 +18,38 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::{keccak256, Address, Bytes, B256};
 use alloy_rlp::Decodable;
 use alloy_rpc_types_eth::EIP1186AccountProofResponse;
+
+use crate::FetchError;
 use alloy_trie::{
     nodes::{ExtensionNode, LeafNode, TrieNode},
     Nibbles,
 };
+
+/// Adds the nodes of `proofs` (account and storage proofs taken at `block`) to `nodes`, after
+/// checking that each account proof starts at `state_root`.
+pub fn add_proof_nodes<'a>(
+    proofs: impl IntoIterator<Item = &'a EIP1186AccountProofResponse>,
+    block: u64,
+    state_root: B256,
+    nodes: &mut BTreeSet<Bytes>,
+) -> Result<(), FetchError> {
+    for proof in proofs {
+        if let Some(first) = proof.account_proof.first() {
+            let computed = keccak256(first);
+            if computed != state_root {
+                return Err(FetchError::ProofRootMismatch {
+                    block,
+                    address: proof.address,
+                    computed,
+                    expected: state_root,
+                });
+            }
+        }
+        nodes.extend(proof.account_proof.iter().cloned());
+        nodes.extend(proof.storage_proof.iter().flat_map(|slot| slot.proof.iter().cloned()));
+    }
+    Ok(())
+}
 
 /// [`collapsed_siblings`] for every account proof in `pre` (taken at the parent) and its storage
 /// proofs, against the proofs of the same account and slots in `post` (taken at the block).

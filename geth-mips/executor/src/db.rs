@@ -5,7 +5,11 @@
 //! slot or code the witness lacks is an error, never a silent default. Changes are kept in an
 //! overlay until [`WitnessDb::state_root`] writes them into the tries and hashes them.
 
-use alloc::{collections::BTreeMap, string::ToString, vec::Vec};
+use alloc::{
+    collections::{BTreeMap, BTreeSet},
+    string::ToString,
+    vec::Vec,
+};
 
 use alloy_primitives::{keccak256, map::B256Map, Address, Bytes, B256, KECCAK256_EMPTY, U256};
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
@@ -41,7 +45,7 @@ struct CachedAccount {
     /// Slots read or written in this block, with their current values.
     storage: BTreeMap<U256, U256>,
     /// Slots changed in this block (subset of `storage`'s keys).
-    dirty_slots: BTreeMap<U256, ()>,
+    dirty_slots: BTreeSet<U256>,
     /// The storage was wiped in this block (self-destruct or creation): unknown slots are zero and
     /// the trie starts from empty.
     wiped: bool,
@@ -120,7 +124,7 @@ impl WitnessDb {
                 if account.wiped {
                     *trie = Trie::empty();
                 }
-                for slot in account.dirty_slots.keys() {
+                for slot in &account.dirty_slots {
                     let value = account.storage[slot];
                     let slot_key = keccak256(slot.to_be_bytes::<32>());
                     if value.is_zero() {
@@ -170,7 +174,7 @@ impl CachedAccount {
             storage_root: EMPTY_ROOT_HASH,
             storage_trie: None,
             storage: BTreeMap::new(),
-            dirty_slots: BTreeMap::new(),
+            dirty_slots: BTreeSet::new(),
             wiped: false,
             touched: false,
         }
@@ -257,7 +261,7 @@ impl WitnessDb {
         cached.info = Some(account.info);
         for (slot, value) in account.storage {
             if value.is_changed() || cached.wiped {
-                cached.dirty_slots.insert(slot, ());
+                cached.dirty_slots.insert(slot);
             }
             cached.storage.insert(slot, value.present_value());
         }

@@ -25,7 +25,7 @@ use revm::{context_interface::result::EVMError, Database, DatabaseCommit};
 use crate::{
     db::WitnessDb,
     error::{ExecError, WitnessError},
-    header::{header_hash, validate_body, validate_header},
+    header::{validate_body, validate_header},
     input::{BlockInput, ChainConfig, Fork, PublicStatement},
 };
 
@@ -83,7 +83,7 @@ pub fn execute_block_with(input: &BlockInput, platform: &mut impl Platform) -> R
     let chain = &input.chain;
     let block = decode_exact::<Block<TxEnvelope>>(&input.block).map_err(ExecError::BlockDecode)?;
     let header = &block.header;
-    let block_hash = header_hash(header);
+    let block_hash = header.hash_slow();
 
     // Ancestors: each must hash to its child's parent hash.
     let mut block_hashes = BTreeMap::new();

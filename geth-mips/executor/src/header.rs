@@ -8,7 +8,6 @@ use alloy_eips::{
     eip7840::BlobParams,
 };
 use alloy_primitives::{B64, U256};
-use alloy_rlp::Encodable;
 
 use crate::{
     error::ExecError,
@@ -140,27 +139,10 @@ pub fn validate_body(chain: &ChainConfig, block: &Block<TxEnvelope>, encoded_len
         return Err(ExecError::header("block RLP size", encoded_len, MAX_RLP_BLOCK_SIZE));
     }
     if let Some(claimed) = header.blob_gas_used {
-        let used: u64 = block.body.transactions.iter().filter_map(|tx| tx.blob_gas_used()).sum();
+        let used: u64 = block.body.transactions.iter().filter_map(alloy_consensus::Transaction::blob_gas_used).sum();
         if used != claimed {
             return Err(ExecError::mismatch("blobGasUsed", claimed, used));
         }
     }
     Ok(())
-}
-
-/// The consensus hash of a header.
-pub fn header_hash(header: &Header) -> alloy_primitives::B256 {
-    let mut buf = alloc::vec::Vec::with_capacity(header.length());
-    header.encode(&mut buf);
-    alloy_primitives::keccak256(&buf)
-}
-
-trait BlobGasUsed {
-    fn blob_gas_used(&self) -> Option<u64>;
-}
-
-impl BlobGasUsed for TxEnvelope {
-    fn blob_gas_used(&self) -> Option<u64> {
-        alloy_consensus::Transaction::blob_versioned_hashes(self).map(|h| h.len() as u64 * DATA_GAS_PER_BLOB)
-    }
 }
