@@ -1,0 +1,866 @@
+//! The constraints of the ALU table.
+//!
+//! Every constraint is written once, in [`eval`], against the small [`Alg`] interface; the
+//! native (packed) and the recursive (circuit) evaluators implement it, so the two express
+//! exactly the same polynomials. All constraints have degree <= 3: a one-hot flag (or a sum of
+//! them) times an expression of degree <= 2.
+//!
+//! What the reusable columns hold, by operation (`c` is `Σ 2^i c_bits[i]`, `x`/`y` the limbs'
+//! values, `pw = 2^k`):
+//! - R-type, `beq`/`bne` (and likely), `ins`, BSHFL: `c = b`. Sign-extending immediates
+//!   (`addi`, `addiu`, `slti`, `sltiu`, immediate traps): `c = sext(imm16)`. `andi`/`ori`/`xori`:
+//!   `c = zext(imm16)`. REGIMM branches, `blez`/`bgtz` (and likely), `lui`: `c = 0`.
+//!   `clz`/`clo`: `c_bits` is a thermometer (ones from the top down to the leading bit).
+//!   `ext`: `c_bits` is the mask of the field.
+//! - adder: `x = a + c - carry·2^32` (add family), `x = a - c + carry·2^32` (sub and compares;
+//!   signed compares first flip both sign bits, so `carry` is always "less than").
+//! - shifter: `b·pw = x + y·2^32`; left shifts use `k = s`, right shifts and rotations
+//!   `k = (32 - s) mod 32`, so that `y` is `b >> s` (or `x` is `b` when `s = 0`).
+//! - `ins` takes two rows: the second (`ins_aux`) holds the field mask in `c_bits` and
+//!   `(a << lsb) mod 2^32` in `a_bits`, with its `y` and `pw` for that product.
+
+use plonky2::field::extension::FieldExtension;
+use plonky2::field::packed::PackedField;
+use plonky2::field::types::Field;
+use plonky2::iop::ext_target::ExtensionTarget;
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
+use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
+use starky::stark::Stark;
+use zkmips_isa::Op;
+use zkmips_stark::cols::ColumnView;
+use zkmips_stark::{D, F};
+
+use crate::columns::{AluColumns, NUM_COLUMNS};
+use crate::ops::{op_index, pattern, OPS};
+
+/// The ALU table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AluStark;
+
+impl AluStark {
+    pub const fn new() -> Self {
+        AluStark
+    }
+}
+
+const TWO_32: u64 = 1 << 32;
+
+// Operation groups.
+pub(crate) const LEFT_SHIFTS: [Op; 2] = [Op::Sll, Op::Sllv];
+pub(crate) const RIGHT_SHIFTS: [Op; 6] = [Op::Srl, Op::Sra, Op::Rotr, Op::Srlv, Op::Srav, Op::Rotrv];
+pub(crate) const SHIFTS: [Op; 8] = [Op::Sll, Op::Sllv, Op::Srl, Op::Sra, Op::Rotr, Op::Srlv, Op::Srav, Op::Rotrv];
+pub(crate) const C_IS_B: [Op; 34] = [
+    Op::Sll,
+    Op::Srl,
+    Op::Sra,
+    Op::Rotr,
+    Op::Sllv,
+    Op::Srlv,
+    Op::Srav,
+    Op::Rotrv,
+    Op::Movz,
+    Op::Movn,
+    Op::Add,
+    Op::Addu,
+    Op::Sub,
+    Op::Subu,
+    Op::And,
+    Op::Or,
+    Op::Xor,
+    Op::Nor,
+    Op::Slt,
+    Op::Sltu,
+    Op::Tge,
+    Op::Tgeu,
+    Op::Tlt,
+    Op::Tltu,
+    Op::Teq,
+    Op::Tne,
+    Op::Beq,
+    Op::Bne,
+    Op::Beql,
+    Op::Bnel,
+    Op::Ins,
+    Op::Wsbh,
+    Op::Seb,
+    Op::Seh,
+];
+pub(crate) const C_SEXT: [Op; 10] =
+    [Op::Addi, Op::Addiu, Op::Slti, Op::Sltiu, Op::Tgei, Op::Tgeiu, Op::Tlti, Op::Tltiu, Op::Teqi, Op::Tnei];
+pub(crate) const C_ZEXT: [Op; 3] = [Op::Andi, Op::Ori, Op::Xori];
+pub(crate) const C_ZERO: [Op; 13] = [
+    Op::Bltz,
+    Op::Bgez,
+    Op::Bltzl,
+    Op::Bgezl,
+    Op::Bltzal,
+    Op::Bgezal,
+    Op::Bltzall,
+    Op::Bgezall,
+    Op::Blez,
+    Op::Bgtz,
+    Op::Blezl,
+    Op::Bgtzl,
+    Op::Lui,
+];
+pub(crate) const ADDS: [Op; 4] = [Op::Add, Op::Addu, Op::Addi, Op::Addiu];
+/// `x = a - c + carry·2^32` on unsigned operands.
+pub(crate) const SUBS_UNSIGNED: [Op; 20] = [
+    Op::Sub,
+    Op::Subu,
+    Op::Sltu,
+    Op::Sltiu,
+    Op::Tgeu,
+    Op::Tltu,
+    Op::Tgeiu,
+    Op::Tltiu,
+    Op::Teq,
+    Op::Tne,
+    Op::Teqi,
+    Op::Tnei,
+    Op::Beq,
+    Op::Bne,
+    Op::Beql,
+    Op::Bnel,
+    Op::Blez,
+    Op::Bgtz,
+    Op::Blezl,
+    Op::Bgtzl,
+];
+/// `x = a' - c' + carry·2^32` with the sign bits flipped.
+pub(crate) const SUBS_SIGNED: [Op; 6] = [Op::Slt, Op::Slti, Op::Tge, Op::Tlt, Op::Tgei, Op::Tlti];
+pub(crate) const TESTS_ZERO: [Op; 14] = [
+    Op::Teq,
+    Op::Tne,
+    Op::Teqi,
+    Op::Tnei,
+    Op::Beq,
+    Op::Bne,
+    Op::Beql,
+    Op::Bnel,
+    Op::Blez,
+    Op::Bgtz,
+    Op::Blezl,
+    Op::Bgtzl,
+    Op::Movz,
+    Op::Movn,
+];
+pub(crate) const MOVES: [Op; 2] = [Op::Movz, Op::Movn];
+pub(crate) const TRAPS: [Op; 12] = [
+    Op::Tge,
+    Op::Tgeu,
+    Op::Tlt,
+    Op::Tltu,
+    Op::Teq,
+    Op::Tne,
+    Op::Tgei,
+    Op::Tgeiu,
+    Op::Tlti,
+    Op::Tltiu,
+    Op::Teqi,
+    Op::Tnei,
+];
+/// Operations that write a register whenever they run (movz/movn are conditional).
+pub(crate) fn always_writes(op: Op) -> bool {
+    !TRAPS.contains(&op)
+        && !MOVES.contains(&op)
+        && !matches!(
+            op,
+            Op::Bltz
+                | Op::Bgez
+                | Op::Bltzl
+                | Op::Bgezl
+                | Op::Beq
+                | Op::Bne
+                | Op::Blez
+                | Op::Bgtz
+                | Op::Beql
+                | Op::Bnel
+                | Op::Blezl
+                | Op::Bgtzl
+        )
+}
+/// Operations whose destination is `rd`.
+pub(crate) fn writes_rd(op: Op) -> bool {
+    pattern(op).opcode == 0 && !TRAPS.contains(&op) || matches!(op, Op::Clz | Op::Clo | Op::Wsbh | Op::Seb | Op::Seh)
+}
+pub(crate) fn links(op: Op) -> bool {
+    matches!(op, Op::Bltzal | Op::Bgezal | Op::Bltzall | Op::Bgezall)
+}
+pub(crate) fn is_branch(op: Op) -> bool {
+    (34..50).contains(&op_index(op).unwrap_or(0))
+}
+pub(crate) fn is_likely(op: Op) -> bool {
+    matches!(op, Op::Bltzl | Op::Bgezl | Op::Bltzall | Op::Bgezall | Op::Beql | Op::Bnel | Op::Blezl | Op::Bgtzl)
+}
+
+/// The bit positions of `wsbh`'s output: bit `i` of `b` goes to bit `WSBH[i]`.
+pub(crate) fn wsbh_target(i: usize) -> usize {
+    i ^ 8
+}
+
+/// Arithmetic on constraint values, implemented natively and in the recursive circuit.
+pub(crate) trait Alg {
+    type V: Copy;
+    fn konst(&mut self, c: F) -> Self::V;
+    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V;
+    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V;
+    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V;
+    /// `c·a`.
+    fn scale(&mut self, c: F, a: Self::V) -> Self::V;
+    /// A constraint on every row.
+    fn constraint(&mut self, v: Self::V);
+    /// A constraint on every row but the last (may read the next row).
+    fn transition(&mut self, v: Self::V);
+    /// A constraint on the last row.
+    fn last_row(&mut self, v: Self::V);
+
+    fn k(&mut self, c: u64) -> Self::V {
+        self.konst(F::from_canonical_u64(c))
+    }
+    fn sum(&mut self, vs: &[Self::V]) -> Self::V {
+        let mut acc = self.k(0);
+        for &v in vs {
+            acc = self.add(acc, v);
+        }
+        acc
+    }
+    /// `Σ c_i·v_i`.
+    fn lin(&mut self, terms: &[(F, Self::V)]) -> Self::V {
+        let mut acc = self.k(0);
+        for &(c, v) in terms {
+            let t = self.scale(c, v);
+            acc = self.add(acc, t);
+        }
+        acc
+    }
+    /// `Σ 2^i·v_i`.
+    fn bits(&mut self, vs: &[Self::V]) -> Self::V {
+        let terms: Vec<(F, Self::V)> =
+            vs.iter().enumerate().map(|(i, &v)| (F::from_canonical_u64(1 << i), v)).collect();
+        self.lin(&terms)
+    }
+    /// `a + c`, with `c` a constant.
+    fn add_k(&mut self, a: Self::V, c: u64) -> Self::V {
+        let k = self.k(c);
+        self.add(a, k)
+    }
+    /// `a - c`, with `c` a constant.
+    fn sub_k(&mut self, a: Self::V, c: u64) -> Self::V {
+        let k = self.k(c);
+        self.sub(a, k)
+    }
+    /// `c - a`.
+    fn k_sub(&mut self, c: u64, a: Self::V) -> Self::V {
+        let k = self.k(c);
+        self.sub(k, a)
+    }
+    fn gated(&mut self, flag: Self::V, v: Self::V) {
+        let p = self.mul(flag, v);
+        self.constraint(p);
+    }
+    fn gated_transition(&mut self, flag: Self::V, v: Self::V) {
+        let p = self.mul(flag, v);
+        self.transition(p);
+    }
+    fn boolean(&mut self, v: Self::V) {
+        let one_minus = self.k_sub(1, v);
+        self.gated(v, one_minus);
+    }
+}
+
+/// Number of bit transitions of `m` with zeros on both sides: 2 for a single non-empty run.
+fn transitions<A: Alg>(alg: &mut A, m: &[A::V; 32]) -> A::V {
+    let mut acc = alg.add(m[0], m[31]);
+    for i in 1..32 {
+        let d = alg.sub(m[i], m[i - 1]);
+        let d2 = alg.mul(d, d);
+        acc = alg.add(acc, d2);
+    }
+    acc
+}
+
+/// Constrains `m` to be the run of ones `[lsb, lsb + size)` (nothing can satisfy it when the run
+/// would leave the word or `size` is not in `1..=32`).
+///
+/// Sound because: with boolean `m`, exactly two transitions mean one maximal non-empty run
+/// `[p, q]`; `Σ m_i = size` fixes its length and `2·Σ i·m_i = size·(2p + size - 1)` then fixes
+/// `p = lsb` (all terms are small integers, `size != 0`).
+fn run_mask<A: Alg>(alg: &mut A, flag: A::V, m: &[A::V; 32], lsb: A::V, size: A::V, transition: bool) {
+    let emit = |alg: &mut A, v: A::V| {
+        if transition {
+            alg.gated_transition(flag, v)
+        } else {
+            alg.gated(flag, v)
+        }
+    };
+    let count = alg.sum(m);
+    let v = alg.sub(count, size);
+    emit(alg, v);
+    let t = transitions(alg, m);
+    let v = alg.sub_k(t, 2);
+    emit(alg, v);
+    let weighted: Vec<(F, A::V)> = (0..32).map(|i| (F::from_canonical_u64(2 * i as u64), m[i])).collect();
+    let lhs = alg.lin(&weighted);
+    let two_lsb = alg.scale(F::TWO, lsb);
+    let s1 = alg.add(two_lsb, size);
+    let s2 = alg.sub_k(s1, 1);
+    let rhs = alg.mul(size, s2);
+    let v = alg.sub(lhs, rhs);
+    emit(alg, v);
+}
+
+/// All constraints of the table.
+pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A::V>) {
+    let f = |op: Op| lv.op[op_index(op).expect("ALU op")];
+    let g = |alg: &mut A, ops: &[Op]| {
+        let vs: Vec<A::V> = ops.iter().map(|&o| f(o)).collect();
+        alg.sum(&vs)
+    };
+    let c2_32 = F::from_canonical_u64(TWO_32);
+
+    // --- Booleans and the one-hot flags.
+    for &v in lv.op.iter().chain([&lv.ins_aux]) {
+        alg.boolean(v);
+    }
+    let mut all = lv.op.to_vec();
+    all.push(lv.ins_aux);
+    let any = alg.sum(&all);
+    alg.boolean(any);
+    for &v in lv.a_bits.iter().chain(lv.c_bits.iter()).chain(lv.k_bits.iter()) {
+        alg.boolean(v);
+    }
+    for v in [lv.carry, lv.zero, lv.nz] {
+        alg.boolean(v);
+    }
+
+    // --- Decoding: each flag pins its opcode (through the CTL's opcode column, a combination
+    // of the flags) and here the other fields that select the operation or that the decoder
+    // requires to be zero.
+    for &op in OPS.iter() {
+        let p = pattern(op);
+        for (field, want) in [(lv.funct, p.funct), (lv.rs, p.rs), (lv.rt, p.rt), (lv.shamt, p.shamt)] {
+            if let Some(w) = want {
+                let v = alg.sub_k(field, w as u64);
+                alg.gated(f(op), v);
+            }
+        }
+    }
+
+    // --- Common values.
+    let a = alg.bits(&lv.a_bits);
+    let c = alg.bits(&lv.c_bits);
+    let a31 = lv.a_bits[31];
+    let c31 = lv.c_bits[31];
+    let x = {
+        let hi = alg.scale(F::from_canonical_u64(1 << 16), lv.x[1]);
+        alg.add(lv.x[0], hi)
+    };
+    let y = {
+        let hi = alg.scale(F::from_canonical_u64(1 << 16), lv.y[1]);
+        alg.add(lv.y[0], hi)
+    };
+    let imm16 = alg.lin(&[
+        (F::from_canonical_u64(1 << 11), lv.rd),
+        (F::from_canonical_u64(1 << 6), lv.shamt),
+        (F::ONE, lv.funct),
+    ]);
+    let and = {
+        let terms: Vec<A::V> = (0..32)
+            .map(|i| {
+                let p = alg.mul(lv.a_bits[i], lv.c_bits[i]);
+                alg.scale(F::from_canonical_u64(1 << i), p)
+            })
+            .collect();
+        alg.sum(&terms)
+    };
+    let kval = alg.bits(&lv.k_bits);
+    let s_var = alg.bits(&lv.a_bits[..5]);
+
+    // --- wen: movz writes when b = 0, movn when b != 0 (`zero` tests x = b on their rows).
+    {
+        let writers: Vec<Op> = OPS.iter().copied().filter(|&o| always_writes(o)).collect();
+        let w = g(alg, &writers);
+        let mz = alg.mul(f(Op::Movz), lv.zero);
+        let nzero = alg.k_sub(1, lv.zero);
+        let mn = alg.mul(f(Op::Movn), nzero);
+        let e = alg.sum(&[w, mz, mn]);
+        let v = alg.sub(lv.wen, e);
+        alg.constraint(v);
+    }
+
+    // --- The second operand c.
+    {
+        let grp = g(alg, &C_IS_B);
+        let v = alg.sub(lv.b, c);
+        alg.gated(grp, v);
+        // c = imm16 + c15·0xffff0000: both sides are below 2^32, so this is an integer
+        // equality, which fixes the low half of c to imm16 and its high half to copies of c15.
+        let grp = g(alg, &C_SEXT);
+        let ext = alg.scale(F::from_canonical_u64(0xFFFF_0000), lv.c_bits[15]);
+        let e = alg.add(imm16, ext);
+        let v = alg.sub(c, e);
+        alg.gated(grp, v);
+        let grp = g(alg, &C_ZEXT);
+        let v = alg.sub(c, imm16);
+        alg.gated(grp, v);
+        let grp = g(alg, &C_ZERO);
+        alg.gated(grp, c);
+    }
+
+    // --- Adder. x is range-checked (two 16-bit limbs) and carry is a bit, so each equation
+    // fixes carry and x uniquely (a ± c is within (-2^32, 2^33)).
+    {
+        let grp = g(alg, &ADDS);
+        let ac = alg.add(a, c);
+        let cc = alg.scale(c2_32, lv.carry);
+        let e = alg.sub(ac, cc);
+        let v = alg.sub(x, e);
+        alg.gated(grp, v);
+
+        let grp = g(alg, &SUBS_UNSIGNED);
+        let amc = alg.sub(a, c);
+        let e = alg.add(amc, cc);
+        let v = alg.sub(x, e);
+        alg.gated(grp, v);
+
+        // Signed: a' - c' = a - c + 2^32·(c31 - a31) with a' = a ^ 2^31, c' = c ^ 2^31.
+        let grp = g(alg, &SUBS_SIGNED);
+        let s = alg.sub(c31, a31);
+        let s = alg.add(s, lv.carry);
+        let s = alg.scale(c2_32, s);
+        let e = alg.add(amc, s);
+        let v = alg.sub(x, e);
+        alg.gated(grp, v);
+
+        let grp = g(alg, &MOVES);
+        let v = alg.sub(x, lv.b);
+        alg.gated(grp, v);
+
+        // No signed overflow: the sign bit of x must be e = a31 + c31 - carry (add) or
+        // carry + a31 - c31 (sub). y_lo = 2·x_hi - 2^16·e is range-checked, which holds
+        // exactly when e is a bit and e is the top bit of x_hi.
+        let x_hi2 = alg.scale(F::TWO, lv.x[1]);
+        let add_e = {
+            let t = alg.add(a31, c31);
+            alg.sub(t, lv.carry)
+        };
+        let sub_e = {
+            let t = alg.add(lv.carry, a31);
+            alg.sub(t, c31)
+        };
+        for (grp, e) in [(alg.add(f(Op::Add), f(Op::Addi)), add_e), (f(Op::Sub), sub_e)] {
+            let e16 = alg.scale(F::from_canonical_u64(1 << 16), e);
+            let r = alg.sub(x_hi2, e16);
+            let v = alg.sub(lv.y[0], r);
+            alg.gated(grp, v);
+        }
+
+        // zero = [x == 0] on the rows that test it.
+        let grp = g(alg, &TESTS_ZERO);
+        let xi = alg.mul(x, lv.inv);
+        let t = alg.add(xi, lv.zero);
+        let v = alg.sub_k(t, 1);
+        alg.gated(grp, v);
+        let v = alg.mul(lv.zero, x);
+        alg.gated(grp, v);
+    }
+
+    // --- Results of the adder's users.
+    {
+        let grp = g(alg, &[Op::Add, Op::Addu, Op::Addi, Op::Addiu, Op::Sub, Op::Subu]);
+        let v = alg.sub(lv.out, x);
+        alg.gated(grp, v);
+        let grp = g(alg, &[Op::Slt, Op::Sltu, Op::Slti, Op::Sltiu]);
+        let v = alg.sub(lv.out, lv.carry);
+        alg.gated(grp, v);
+        let grp = g(alg, &MOVES);
+        let v = alg.sub(lv.out, a);
+        alg.gated(grp, v);
+
+        // Traps are proven not to trap: carry = [a < c] and zero = [a == c].
+        let grp = g(alg, &TRAPS);
+        alg.gated(grp, lv.out);
+        let not_carry = alg.k_sub(1, lv.carry);
+        let not_zero = alg.k_sub(1, lv.zero);
+        let grp = g(alg, &[Op::Tge, Op::Tgeu, Op::Tgei, Op::Tgeiu]);
+        alg.gated(grp, not_carry);
+        let grp = g(alg, &[Op::Tlt, Op::Tltu, Op::Tlti, Op::Tltiu]);
+        alg.gated(grp, lv.carry);
+        let grp = g(alg, &[Op::Teq, Op::Teqi]);
+        alg.gated(grp, lv.zero);
+        let grp = g(alg, &[Op::Tne, Op::Tnei]);
+        alg.gated(grp, not_zero);
+
+        // Branches: out is the taken bit.
+        let taken_lt0 = a31;
+        let taken_ge0 = alg.k_sub(1, a31);
+        let taken_le0 = alg.add(a31, lv.zero);
+        let taken_gt0 = alg.k_sub(1, taken_le0);
+        for (ops, taken) in [
+            (&[Op::Bltz, Op::Bltzl, Op::Bltzal, Op::Bltzall][..], taken_lt0),
+            (&[Op::Bgez, Op::Bgezl, Op::Bgezal, Op::Bgezall][..], taken_ge0),
+            (&[Op::Beq, Op::Beql][..], lv.zero),
+            (&[Op::Bne, Op::Bnel][..], not_zero),
+            (&[Op::Blez, Op::Blezl][..], taken_le0),
+            (&[Op::Bgtz, Op::Bgtzl][..], taken_gt0),
+        ] {
+            let grp = g(alg, ops);
+            let v = alg.sub(lv.out, taken);
+            alg.gated(grp, v);
+        }
+    }
+
+    // --- Logic.
+    {
+        let apc = alg.add(a, c);
+        let or = alg.sub(apc, and);
+        let and2 = alg.scale(F::TWO, and);
+        let xor = alg.sub(apc, and2);
+        let nor = alg.k_sub(0xFFFF_FFFF, or);
+        for (ops, val) in [
+            (&[Op::And, Op::Andi][..], and),
+            (&[Op::Or, Op::Ori][..], or),
+            (&[Op::Xor, Op::Xori][..], xor),
+            (&[Op::Nor][..], nor),
+        ] {
+            let grp = g(alg, ops);
+            let v = alg.sub(lv.out, val);
+            alg.gated(grp, v);
+        }
+        let lui = alg.scale(F::from_canonical_u64(1 << 16), imm16);
+        let v = alg.sub(lv.out, lui);
+        alg.gated(f(Op::Lui), v);
+    }
+
+    // --- Shifter: b·pw = x + y·2^32. b < 2^32 and pw <= 2^31, so the product is below 2^63;
+    // x and y are range-checked and y_hi != 0xffff (the true y is below 2^31), so
+    // x + y·2^32 < p and the equation is an integer equality: x and y are the product's words.
+    {
+        let grp = g(alg, &SHIFTS);
+        let prod = alg.mul(lv.b, lv.pw);
+        let y32 = alg.scale(c2_32, y);
+        let xy = alg.add(x, y32);
+        let v = alg.sub(prod, xy);
+        alg.gated(grp, v);
+        let aux_or_shift = alg.add(grp, lv.ins_aux);
+        let yh = alg.sub_k(lv.y[1], 0xFFFF);
+        let t = alg.mul(lv.inv, yh);
+        let v = alg.sub_k(t, 1);
+        alg.gated(aux_or_shift, v);
+
+        // Shift amounts: k = s (left); s + k = 32·nz (right): nz = 0 forces s = k = 0, nz = 1
+        // forces k = 32 - s with s >= 1.
+        let v = alg.sub(kval, lv.shamt);
+        alg.gated(f(Op::Sll), v);
+        let v = alg.sub(kval, s_var);
+        alg.gated(f(Op::Sllv), v);
+        let nz32 = alg.scale(F::from_canonical_u64(32), lv.nz);
+        let grp = g(alg, &[Op::Srl, Op::Sra, Op::Rotr]);
+        let t = alg.add(lv.shamt, kval);
+        let v = alg.sub(t, nz32);
+        alg.gated(grp, v);
+        let grp = g(alg, &[Op::Srlv, Op::Srav, Op::Rotrv]);
+        let t = alg.add(s_var, kval);
+        let v = alg.sub(t, nz32);
+        alg.gated(grp, v);
+
+        // Results: rotations are x + y; a right shift is y, or x when s = 0; sra adds the sign
+        // fill 2^32 - 2^(32-s) (0 when s = 0).
+        let grp = g(alg, &LEFT_SHIFTS);
+        let v = alg.sub(lv.out, x);
+        alg.gated(grp, v);
+        let xpy = alg.add(x, y);
+        let grp = g(alg, &[Op::Rotr, Op::Rotrv]);
+        let v = alg.sub(lv.out, xpy);
+        alg.gated(grp, v);
+        let nzx = alg.mul(lv.nz, x);
+        let srl = alg.sub(xpy, nzx);
+        let grp = g(alg, &[Op::Srl, Op::Srlv]);
+        let v = alg.sub(lv.out, srl);
+        alg.gated(grp, v);
+        let not_nz = alg.k_sub(1, lv.nz);
+        let t = alg.scale(F::from_canonical_u64(0xFFFF_FFFF), not_nz);
+        let t = alg.add(t, lv.pw);
+        let fill = alg.k_sub(TWO_32, t);
+        let sfill = alg.mul(c31, fill);
+        let sra = alg.add(srl, sfill);
+        let grp = g(alg, &[Op::Sra, Op::Srav]);
+        let v = alg.sub(lv.out, sra);
+        alg.gated(grp, v);
+    }
+
+    // --- pw = 2^k, on every row (k = 0 where unused).
+    {
+        let kb = &lv.k_bits;
+        let f1 = alg.add_k(kb[0], 1);
+        let t = alg.scale(F::from_canonical_u64(3), kb[1]);
+        let f2 = alg.add_k(t, 1);
+        let t = alg.scale(F::from_canonical_u64(15), kb[2]);
+        let f3 = alg.add_k(t, 1);
+        let p = alg.mul(f1, f2);
+        let p = alg.mul(p, f3);
+        let v = alg.sub(lv.p_lo, p);
+        alg.constraint(v);
+        let t = alg.scale(F::from_canonical_u64(255), kb[3]);
+        let f4 = alg.add_k(t, 1);
+        let t = alg.scale(F::from_canonical_u64(65535), kb[4]);
+        let f5 = alg.add_k(t, 1);
+        let p = alg.mul(lv.p_lo, f4);
+        let p = alg.mul(p, f5);
+        let v = alg.sub(lv.pw, p);
+        alg.constraint(v);
+    }
+
+    // --- clz / clo: c_bits is a thermometer T (T_32 := 1, a single 0 -> 1 step, or all ones);
+    // a has no bit (clz) / no zero bit (clo) under it, and the bit just below it is 1 (clz) /
+    // 0 (clo); then the count is Σ T_i.
+    {
+        let t = &lv.c_bits;
+        let mut trans = {
+            let d = alg.k_sub(1, t[31]);
+            alg.mul(d, d)
+        };
+        let mut bnd = {
+            let d = alg.k_sub(1, t[31]);
+            alg.mul(lv.a_bits[31], d)
+        };
+        for i in 0..31 {
+            let d = alg.sub(t[i + 1], t[i]);
+            let d2 = alg.mul(d, d);
+            trans = alg.add(trans, d2);
+            let ad = alg.mul(lv.a_bits[i], d);
+            bnd = alg.add(bnd, ad);
+        }
+        let one_minus_t0 = alg.k_sub(1, t[0]);
+        let grp = alg.add(f(Op::Clz), f(Op::Clo));
+        let v = alg.sub(trans, one_minus_t0);
+        alg.gated(grp, v);
+        let count = alg.sum(t);
+        let v = alg.sub(lv.out, count);
+        alg.gated(grp, v);
+        // clz: a & T = 0, a_j = 1 at the step. clo: (!a) & T = 0, i.e. a & T = T; a_j = 0.
+        alg.gated(f(Op::Clz), and);
+        let v = alg.sub(bnd, one_minus_t0);
+        alg.gated(f(Op::Clz), v);
+        let v = alg.sub(c, and);
+        alg.gated(f(Op::Clo), v);
+        alg.gated(f(Op::Clo), bnd);
+    }
+
+    // --- ext: c_bits is the mask of bits [lsb, lsb + size); out·2^lsb = a & mask, which is a
+    // multiple of 2^lsb below 2^32, so out is its exact quotient.
+    {
+        let fl = f(Op::Ext);
+        let size = alg.add_k(lv.rd, 1);
+        run_mask(alg, fl, &lv.c_bits, lv.shamt, size, false);
+        let v = alg.sub(kval, lv.shamt);
+        alg.gated(fl, v);
+        let op = alg.mul(lv.out, lv.pw);
+        let v = alg.sub(op, and);
+        alg.gated(fl, v);
+    }
+
+    // --- ins (this row: a_bits = a, c_bits = b; next row, ins_aux: a_bits = X = (a << lsb) mod
+    // 2^32, c_bits = mask M of [lsb, msb]). out = Σ 2^i·(M_i ? X_i : b_i).
+    {
+        let fl = f(Op::Ins);
+        alg.last_row(fl);
+        let na = alg.k_sub(1, nv.ins_aux);
+        alg.gated_transition(fl, na);
+        let nk = alg.bits(&nv.k_bits);
+        let v = alg.sub(nk, lv.shamt);
+        alg.gated_transition(fl, v);
+        // a·2^lsb = X + y'·2^32 (next row's y, range-checked, y_hi != 0xffff there): as for
+        // the shifter, an integer equality.
+        let prod = alg.mul(a, nv.pw);
+        let xn = alg.bits(&nv.a_bits);
+        let ny = {
+            let hi = alg.scale(F::from_canonical_u64(1 << 16), nv.y[1]);
+            alg.add(nv.y[0], hi)
+        };
+        let ny32 = alg.scale(c2_32, ny);
+        let xy = alg.add(xn, ny32);
+        let v = alg.sub(prod, xy);
+        alg.gated_transition(fl, v);
+        let t = alg.sub(lv.rd, lv.shamt);
+        let size = alg.add_k(t, 1);
+        run_mask(alg, fl, &nv.c_bits, lv.shamt, size, true);
+        let terms: Vec<A::V> = (0..32)
+            .map(|i| {
+                let d = alg.sub(nv.a_bits[i], lv.c_bits[i]);
+                let md = alg.mul(nv.c_bits[i], d);
+                let bit = alg.add(lv.c_bits[i], md);
+                alg.scale(F::from_canonical_u64(1 << i), bit)
+            })
+            .collect();
+        let val = alg.sum(&terms);
+        let v = alg.sub(lv.out, val);
+        alg.gated_transition(fl, v);
+    }
+
+    // --- Byte operations on b (c = b).
+    {
+        let terms: Vec<(F, A::V)> =
+            (0..32).map(|i| (F::from_canonical_u64(1 << wsbh_target(i)), lv.c_bits[i])).collect();
+        let w = alg.lin(&terms);
+        let v = alg.sub(lv.out, w);
+        alg.gated(f(Op::Wsbh), v);
+        for (op, n) in [(Op::Seb, 8usize), (Op::Seh, 16)] {
+            let low = alg.bits(&lv.c_bits[..n]);
+            let ext = alg.scale(F::from_canonical_u64(TWO_32 - (1 << n)), lv.c_bits[n - 1]);
+            let e = alg.add(low, ext);
+            let v = alg.sub(lv.out, e);
+            alg.gated(f(op), v);
+        }
+    }
+
+    // --- Unused witness columns are zero (keeps every row's witness unique).
+    {
+        let mut uses_x: Vec<Op> = ADDS.to_vec();
+        uses_x.extend(SUBS_UNSIGNED);
+        uses_x.extend(SUBS_SIGNED);
+        uses_x.extend(MOVES);
+        uses_x.extend(SHIFTS);
+        let ux = g(alg, &uses_x);
+        let nux = alg.k_sub(1, ux);
+        for &l in &lv.x {
+            alg.gated(nux, l);
+        }
+        let mut uses_carry: Vec<Op> = ADDS.to_vec();
+        uses_carry.extend(SUBS_UNSIGNED);
+        uses_carry.extend(SUBS_SIGNED);
+        let uc = g(alg, &uses_carry);
+        let nuc = alg.k_sub(1, uc);
+        alg.gated(nuc, lv.carry);
+        let sh = g(alg, &SHIFTS);
+        let uyh = alg.add(sh, lv.ins_aux);
+        let ovf = g(alg, &[Op::Add, Op::Addi, Op::Sub]);
+        let uyl = alg.add(uyh, ovf);
+        let nuyl = alg.k_sub(1, uyl);
+        alg.gated(nuyl, lv.y[0]);
+        let nuyh = alg.k_sub(1, uyh);
+        alg.gated(nuyh, lv.y[1]);
+        let ext = f(Op::Ext);
+        let uk = alg.add(uyh, ext);
+        let nuk = alg.k_sub(1, uk);
+        for &kb in &lv.k_bits {
+            alg.gated(nuk, kb);
+        }
+        let right = g(alg, &RIGHT_SHIFTS);
+        let nr = alg.k_sub(1, right);
+        alg.gated(nr, lv.nz);
+    }
+}
+
+/// Native evaluation over packed values.
+struct PackedAlg<'a, P: PackedField, const D2: usize> {
+    cc: &'a mut ConstraintConsumer<P>,
+}
+
+impl<P, const D2: usize> Alg for PackedAlg<'_, P, D2>
+where
+    P: PackedField,
+    P::Scalar: FieldExtension<D2, BaseField = F>,
+{
+    type V = P;
+    fn konst(&mut self, c: F) -> P {
+        P::from(P::Scalar::from_basefield(c))
+    }
+    fn add(&mut self, a: P, b: P) -> P {
+        a + b
+    }
+    fn sub(&mut self, a: P, b: P) -> P {
+        a - b
+    }
+    fn mul(&mut self, a: P, b: P) -> P {
+        a * b
+    }
+    fn scale(&mut self, c: F, a: P) -> P {
+        a * P::Scalar::from_basefield(c)
+    }
+    fn constraint(&mut self, v: P) {
+        self.cc.constraint(v)
+    }
+    fn transition(&mut self, v: P) {
+        self.cc.constraint_transition(v)
+    }
+    fn last_row(&mut self, v: P) {
+        self.cc.constraint_last_row(v)
+    }
+}
+
+/// Recursive evaluation in a circuit.
+struct CircuitAlg<'a> {
+    b: &'a mut CircuitBuilder<F, D>,
+    cc: &'a mut RecursiveConstraintConsumer<F, D>,
+}
+
+impl Alg for CircuitAlg<'_> {
+    type V = ExtensionTarget<D>;
+    fn konst(&mut self, c: F) -> Self::V {
+        self.b.constant_extension(c.into())
+    }
+    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V {
+        self.b.add_extension(a, b)
+    }
+    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V {
+        self.b.sub_extension(a, b)
+    }
+    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V {
+        self.b.mul_extension(a, b)
+    }
+    fn scale(&mut self, c: F, a: Self::V) -> Self::V {
+        self.b.mul_const_extension(c, a)
+    }
+    fn constraint(&mut self, v: Self::V) {
+        self.cc.constraint(self.b, v)
+    }
+    fn transition(&mut self, v: Self::V) {
+        self.cc.constraint_transition(self.b, v)
+    }
+    fn last_row(&mut self, v: Self::V) {
+        self.cc.constraint_last_row(self.b, v)
+    }
+}
+
+impl Stark<F, D> for AluStark {
+    type EvaluationFrame<FE, P, const D2: usize>
+        = StarkFrame<P, P::Scalar, NUM_COLUMNS, 0>
+    where
+        FE: FieldExtension<D2, BaseField = F>,
+        P: PackedField<Scalar = FE>;
+
+    type EvaluationFrameTarget = StarkFrame<ExtensionTarget<D>, ExtensionTarget<D>, NUM_COLUMNS, 0>;
+
+    fn eval_packed_generic<FE, P, const D2: usize>(
+        &self,
+        vars: &Self::EvaluationFrame<FE, P, D2>,
+        yield_constr: &mut ConstraintConsumer<P>,
+    ) where
+        FE: FieldExtension<D2, BaseField = F>,
+        P: PackedField<Scalar = FE>,
+    {
+        let lv = AluColumns::view(vars.get_local_values());
+        let nv = AluColumns::view(vars.get_next_values());
+        let mut alg = PackedAlg::<P, D2> { cc: yield_constr };
+        eval(&mut alg, lv, nv);
+    }
+
+    fn eval_ext_circuit(
+        &self,
+        builder: &mut CircuitBuilder<F, D>,
+        vars: &Self::EvaluationFrameTarget,
+        yield_constr: &mut RecursiveConstraintConsumer<F, D>,
+    ) {
+        let lv = AluColumns::view(vars.get_local_values());
+        let nv = AluColumns::view(vars.get_next_values());
+        let mut alg = CircuitAlg { b: builder, cc: yield_constr };
+        eval(&mut alg, lv, nv);
+    }
+
+    fn constraint_degree(&self) -> usize {
+        3
+    }
+}
