@@ -11,6 +11,7 @@
 //! - [`ctl`]: table ids and, for every lookup, the order of the columns in its tuple.
 //! - [`testing`]: row-by-row constraint checking of a trace, for tests of lying traces.
 
+pub mod algebra;
 pub mod cols;
 pub mod ctl;
 pub mod events;

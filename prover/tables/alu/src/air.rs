@@ -28,6 +28,7 @@ use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsume
 use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
 use starky::stark::Stark;
 use zkmips_isa::Op;
+use zkmips_stark::algebra::{Algebra, Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::{D, F};
 
@@ -200,37 +201,20 @@ pub(crate) fn wsbh_target(i: usize) -> usize {
     i ^ 8
 }
 
-/// Arithmetic on constraint values, implemented natively and in the recursive circuit.
-pub(crate) trait Alg {
-    type V: Copy;
-    fn konst(&mut self, c: F) -> Self::V;
-    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V;
-    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V;
-    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V;
+/// Helpers over the shared constraint algebra.
+pub(crate) trait Alg: Algebra {
     /// `c·a`.
-    fn scale(&mut self, c: F, a: Self::V) -> Self::V;
-    /// A constraint on every row.
-    fn constraint(&mut self, v: Self::V);
-    /// A constraint on every row but the last (may read the next row).
-    fn transition(&mut self, v: Self::V);
-    /// A constraint on the last row.
-    fn last_row(&mut self, v: Self::V);
-
-    fn k(&mut self, c: u64) -> Self::V {
-        self.konst(F::from_canonical_u64(c))
+    fn mul_const(&mut self, c: F, a: Self::V) -> Self::V {
+        self.scale(a, c)
     }
-    fn sum(&mut self, vs: &[Self::V]) -> Self::V {
-        let mut acc = self.k(0);
-        for &v in vs {
-            acc = self.add(acc, v);
-        }
-        acc
+    fn k(&mut self, c: u64) -> Self::V {
+        self.constant(F::from_canonical_u64(c))
     }
     /// `Σ c_i·v_i`.
     fn lin(&mut self, terms: &[(F, Self::V)]) -> Self::V {
         let mut acc = self.k(0);
         for &(c, v) in terms {
-            let t = self.scale(c, v);
+            let t = self.mul_const(c, v);
             acc = self.add(acc, t);
         }
         acc
@@ -262,7 +246,7 @@ pub(crate) trait Alg {
     }
     fn gated_transition(&mut self, flag: Self::V, v: Self::V) {
         let p = self.mul(flag, v);
-        self.transition(p);
+        self.constraint_transition(p);
     }
     fn boolean(&mut self, v: Self::V) {
         let one_minus = self.k_sub(1, v);
@@ -303,7 +287,7 @@ fn run_mask<A: Alg>(alg: &mut A, flag: A::V, m: &[A::V; 32], lsb: A::V, size: A:
     emit(alg, v);
     let weighted: Vec<(F, A::V)> = (0..32).map(|i| (F::from_canonical_u64(2 * i as u64), m[i])).collect();
     let lhs = alg.lin(&weighted);
-    let two_lsb = alg.scale(F::TWO, lsb);
+    let two_lsb = alg.mul_const(F::TWO, lsb);
     let s1 = alg.add(two_lsb, size);
     let s2 = alg.sub_k(s1, 1);
     let rhs = alg.mul(size, s2);
@@ -354,11 +338,11 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     let a31 = lv.a_bits[31];
     let c31 = lv.c_bits[31];
     let x = {
-        let hi = alg.scale(F::from_canonical_u64(1 << 16), lv.x[1]);
+        let hi = alg.mul_const(F::from_canonical_u64(1 << 16), lv.x[1]);
         alg.add(lv.x[0], hi)
     };
     let y = {
-        let hi = alg.scale(F::from_canonical_u64(1 << 16), lv.y[1]);
+        let hi = alg.mul_const(F::from_canonical_u64(1 << 16), lv.y[1]);
         alg.add(lv.y[0], hi)
     };
     let imm16 = alg.lin(&[
@@ -370,7 +354,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         let terms: Vec<A::V> = (0..32)
             .map(|i| {
                 let p = alg.mul(lv.a_bits[i], lv.c_bits[i]);
-                alg.scale(F::from_canonical_u64(1 << i), p)
+                alg.mul_const(F::from_canonical_u64(1 << i), p)
             })
             .collect();
         alg.sum(&terms)
@@ -398,7 +382,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         // c = imm16 + c15·0xffff0000: both sides are below 2^32, so this is an integer
         // equality, which fixes the low half of c to imm16 and its high half to copies of c15.
         let grp = g(alg, &C_SEXT);
-        let ext = alg.scale(F::from_canonical_u64(0xFFFF_0000), lv.c_bits[15]);
+        let ext = alg.mul_const(F::from_canonical_u64(0xFFFF_0000), lv.c_bits[15]);
         let e = alg.add(imm16, ext);
         let v = alg.sub(c, e);
         alg.gated(grp, v);
@@ -414,7 +398,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     {
         let grp = g(alg, &ADDS);
         let ac = alg.add(a, c);
-        let cc = alg.scale(c2_32, lv.carry);
+        let cc = alg.mul_const(c2_32, lv.carry);
         let e = alg.sub(ac, cc);
         let v = alg.sub(x, e);
         alg.gated(grp, v);
@@ -429,7 +413,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         let grp = g(alg, &SUBS_SIGNED);
         let s = alg.sub(c31, a31);
         let s = alg.add(s, lv.carry);
-        let s = alg.scale(c2_32, s);
+        let s = alg.mul_const(c2_32, s);
         let e = alg.add(amc, s);
         let v = alg.sub(x, e);
         alg.gated(grp, v);
@@ -441,7 +425,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         // No signed overflow: the sign bit of x must be e = a31 + c31 - carry (add) or
         // carry + a31 - c31 (sub). y_lo = 2·x_hi - 2^16·e is range-checked, which holds
         // exactly when e is a bit and e is the top bit of x_hi.
-        let x_hi2 = alg.scale(F::TWO, lv.x[1]);
+        let x_hi2 = alg.mul_const(F::TWO, lv.x[1]);
         let add_e = {
             let t = alg.add(a31, c31);
             alg.sub(t, lv.carry)
@@ -451,7 +435,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
             alg.sub(t, c31)
         };
         for (grp, e) in [(alg.add(f(Op::Add), f(Op::Addi)), add_e), (f(Op::Sub), sub_e)] {
-            let e16 = alg.scale(F::from_canonical_u64(1 << 16), e);
+            let e16 = alg.mul_const(F::from_canonical_u64(1 << 16), e);
             let r = alg.sub(x_hi2, e16);
             let v = alg.sub(lv.y[0], r);
             alg.gated(grp, v);
@@ -516,7 +500,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     {
         let apc = alg.add(a, c);
         let or = alg.sub(apc, and);
-        let and2 = alg.scale(F::TWO, and);
+        let and2 = alg.mul_const(F::TWO, and);
         let xor = alg.sub(apc, and2);
         let nor = alg.k_sub(0xFFFF_FFFF, or);
         for (ops, val) in [
@@ -529,7 +513,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
             let v = alg.sub(lv.out, val);
             alg.gated(grp, v);
         }
-        let lui = alg.scale(F::from_canonical_u64(1 << 16), imm16);
+        let lui = alg.mul_const(F::from_canonical_u64(1 << 16), imm16);
         let v = alg.sub(lv.out, lui);
         alg.gated(f(Op::Lui), v);
     }
@@ -540,7 +524,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     {
         let grp = g(alg, &SHIFTS);
         let prod = alg.mul(lv.b, lv.pw);
-        let y32 = alg.scale(c2_32, y);
+        let y32 = alg.mul_const(c2_32, y);
         let xy = alg.add(x, y32);
         let v = alg.sub(prod, xy);
         alg.gated(grp, v);
@@ -556,7 +540,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         alg.gated(f(Op::Sll), v);
         let v = alg.sub(kval, s_var);
         alg.gated(f(Op::Sllv), v);
-        let nz32 = alg.scale(F::from_canonical_u64(32), lv.nz);
+        let nz32 = alg.mul_const(F::from_canonical_u64(32), lv.nz);
         let grp = g(alg, &[Op::Srl, Op::Sra, Op::Rotr]);
         let t = alg.add(lv.shamt, kval);
         let v = alg.sub(t, nz32);
@@ -581,7 +565,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         let v = alg.sub(lv.out, srl);
         alg.gated(grp, v);
         let not_nz = alg.k_sub(1, lv.nz);
-        let t = alg.scale(F::from_canonical_u64(0xFFFF_FFFF), not_nz);
+        let t = alg.mul_const(F::from_canonical_u64(0xFFFF_FFFF), not_nz);
         let t = alg.add(t, lv.pw);
         let fill = alg.k_sub(TWO_32, t);
         let sfill = alg.mul(c31, fill);
@@ -595,17 +579,17 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     {
         let kb = &lv.k_bits;
         let f1 = alg.add_k(kb[0], 1);
-        let t = alg.scale(F::from_canonical_u64(3), kb[1]);
+        let t = alg.mul_const(F::from_canonical_u64(3), kb[1]);
         let f2 = alg.add_k(t, 1);
-        let t = alg.scale(F::from_canonical_u64(15), kb[2]);
+        let t = alg.mul_const(F::from_canonical_u64(15), kb[2]);
         let f3 = alg.add_k(t, 1);
         let p = alg.mul(f1, f2);
         let p = alg.mul(p, f3);
         let v = alg.sub(lv.p_lo, p);
         alg.constraint(v);
-        let t = alg.scale(F::from_canonical_u64(255), kb[3]);
+        let t = alg.mul_const(F::from_canonical_u64(255), kb[3]);
         let f4 = alg.add_k(t, 1);
-        let t = alg.scale(F::from_canonical_u64(65535), kb[4]);
+        let t = alg.mul_const(F::from_canonical_u64(65535), kb[4]);
         let f5 = alg.add_k(t, 1);
         let p = alg.mul(lv.p_lo, f4);
         let p = alg.mul(p, f5);
@@ -666,7 +650,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     // 2^32, c_bits = mask M of [lsb, msb]). out = Σ 2^i·(M_i ? X_i : b_i).
     {
         let fl = f(Op::Ins);
-        alg.last_row(fl);
+        alg.constraint_last_row(fl);
         let na = alg.k_sub(1, nv.ins_aux);
         alg.gated_transition(fl, na);
         let nk = alg.bits(&nv.k_bits);
@@ -677,10 +661,10 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         let prod = alg.mul(a, nv.pw);
         let xn = alg.bits(&nv.a_bits);
         let ny = {
-            let hi = alg.scale(F::from_canonical_u64(1 << 16), nv.y[1]);
+            let hi = alg.mul_const(F::from_canonical_u64(1 << 16), nv.y[1]);
             alg.add(nv.y[0], hi)
         };
-        let ny32 = alg.scale(c2_32, ny);
+        let ny32 = alg.mul_const(c2_32, ny);
         let xy = alg.add(xn, ny32);
         let v = alg.sub(prod, xy);
         alg.gated_transition(fl, v);
@@ -692,7 +676,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
                 let d = alg.sub(nv.a_bits[i], lv.c_bits[i]);
                 let md = alg.mul(nv.c_bits[i], d);
                 let bit = alg.add(lv.c_bits[i], md);
-                alg.scale(F::from_canonical_u64(1 << i), bit)
+                alg.mul_const(F::from_canonical_u64(1 << i), bit)
             })
             .collect();
         let val = alg.sum(&terms);
@@ -709,7 +693,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
         alg.gated(f(Op::Wsbh), v);
         for (op, n) in [(Op::Seb, 8usize), (Op::Seh, 16)] {
             let low = alg.bits(&lv.c_bits[..n]);
-            let ext = alg.scale(F::from_canonical_u64(TWO_32 - (1 << n)), lv.c_bits[n - 1]);
+            let ext = alg.mul_const(F::from_canonical_u64(TWO_32 - (1 << n)), lv.c_bits[n - 1]);
             let e = alg.add(low, ext);
             let v = alg.sub(lv.out, e);
             alg.gated(f(op), v);
@@ -754,76 +738,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     }
 }
 
-/// Native evaluation over packed values.
-struct PackedAlg<'a, P: PackedField, const D2: usize> {
-    cc: &'a mut ConstraintConsumer<P>,
-}
-
-impl<P, const D2: usize> Alg for PackedAlg<'_, P, D2>
-where
-    P: PackedField,
-    P::Scalar: FieldExtension<D2, BaseField = F>,
-{
-    type V = P;
-    fn konst(&mut self, c: F) -> P {
-        P::from(P::Scalar::from_basefield(c))
-    }
-    fn add(&mut self, a: P, b: P) -> P {
-        a + b
-    }
-    fn sub(&mut self, a: P, b: P) -> P {
-        a - b
-    }
-    fn mul(&mut self, a: P, b: P) -> P {
-        a * b
-    }
-    fn scale(&mut self, c: F, a: P) -> P {
-        a * P::Scalar::from_basefield(c)
-    }
-    fn constraint(&mut self, v: P) {
-        self.cc.constraint(v)
-    }
-    fn transition(&mut self, v: P) {
-        self.cc.constraint_transition(v)
-    }
-    fn last_row(&mut self, v: P) {
-        self.cc.constraint_last_row(v)
-    }
-}
-
-/// Recursive evaluation in a circuit.
-struct CircuitAlg<'a> {
-    b: &'a mut CircuitBuilder<F, D>,
-    cc: &'a mut RecursiveConstraintConsumer<F, D>,
-}
-
-impl Alg for CircuitAlg<'_> {
-    type V = ExtensionTarget<D>;
-    fn konst(&mut self, c: F) -> Self::V {
-        self.b.constant_extension(c.into())
-    }
-    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.b.add_extension(a, b)
-    }
-    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.b.sub_extension(a, b)
-    }
-    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.b.mul_extension(a, b)
-    }
-    fn scale(&mut self, c: F, a: Self::V) -> Self::V {
-        self.b.mul_const_extension(c, a)
-    }
-    fn constraint(&mut self, v: Self::V) {
-        self.cc.constraint(self.b, v)
-    }
-    fn transition(&mut self, v: Self::V) {
-        self.cc.constraint_transition(self.b, v)
-    }
-    fn last_row(&mut self, v: Self::V) {
-        self.cc.constraint_last_row(self.b, v)
-    }
-}
+impl<A: Algebra> Alg for A {}
 
 impl Stark<F, D> for AluStark {
     type EvaluationFrame<FE, P, const D2: usize>
@@ -844,7 +759,7 @@ impl Stark<F, D> for AluStark {
     {
         let lv = AluColumns::view(vars.get_local_values());
         let nv = AluColumns::view(vars.get_next_values());
-        let mut alg = PackedAlg::<P, D2> { cc: yield_constr };
+        let mut alg = Packed { cc: yield_constr };
         eval(&mut alg, lv, nv);
     }
 
@@ -856,7 +771,7 @@ impl Stark<F, D> for AluStark {
     ) {
         let lv = AluColumns::view(vars.get_local_values());
         let nv = AluColumns::view(vars.get_next_values());
-        let mut alg = CircuitAlg { b: builder, cc: yield_constr };
+        let mut alg = Circuit { builder, cc: yield_constr };
         eval(&mut alg, lv, nv);
     }
 

@@ -26,14 +26,15 @@
 //!   memory argument, whose initial values exist only for 4-aligned words (page table) and the
 //!   register page (excluded by the bound above).
 
-use plonky2::field::extension::{Extendable, FieldExtension};
+use plonky2::field::extension::FieldExtension;
 use plonky2::field::packed::PackedField;
-use plonky2::field::types::{Field, PrimeField64};
+use plonky2::field::types::Field;
 use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
 use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
 use starky::stark::Stark;
+use zkmips_stark::algebra::{Algebra, Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::ctl::cpu_public;
 use zkmips_stark::{D, F};
@@ -44,132 +45,45 @@ use crate::columns::{field, CpuColumns, NUM_COLUMNS};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CpuStark;
 
-/// An arithmetic context: field operations on expressions and the constraint sinks.
-trait Cx {
-    type E: Copy;
-    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    fn scale(&mut self, a: Self::E, c: F) -> Self::E;
-    fn cst(&mut self, c: F) -> Self::E;
-    fn always(&mut self, e: Self::E);
-    fn first(&mut self, e: Self::E);
-    fn last(&mut self, e: Self::E);
-    fn transition(&mut self, e: Self::E);
-
-    fn sub_c(&mut self, a: Self::E, c: u64) -> Self::E {
-        let c = self.cst(F::from_canonical_u64(c));
+/// Helpers over the shared constraint algebra.
+trait Cx: Algebra {
+    fn sub_c(&mut self, a: Self::V, c: u64) -> Self::V {
+        let c = self.constant(F::from_canonical_u64(c));
         self.sub(a, c)
     }
-    fn one_minus(&mut self, a: Self::E) -> Self::E {
-        let one = self.cst(F::ONE);
+    fn one_minus(&mut self, a: Self::V) -> Self::V {
+        let one = self.constant(F::ONE);
         self.sub(one, a)
     }
-    fn sum(&mut self, xs: &[Self::E]) -> Self::E {
-        let mut acc = self.cst(F::ZERO);
-        for &x in xs {
-            acc = self.add(acc, x);
-        }
-        acc
-    }
     /// `sum(xs[i] * 2^(shift + i))`.
-    fn bits_value(&mut self, xs: &[Self::E], shift: usize) -> Self::E {
-        let mut acc = self.cst(F::ZERO);
+    fn bits_value(&mut self, xs: &[Self::V], shift: usize) -> Self::V {
+        let mut acc = self.constant(F::ZERO);
         for (i, &x) in xs.iter().enumerate() {
             let t = self.scale(x, F::from_canonical_u64(1 << (shift + i)));
             acc = self.add(acc, t);
         }
         acc
     }
-    fn mul3(&mut self, a: Self::E, b: Self::E, c: Self::E) -> Self::E {
+    fn mul3(&mut self, a: Self::V, b: Self::V, c: Self::V) -> Self::V {
         let ab = self.mul(a, b);
         self.mul(ab, c)
     }
-    fn boolean(&mut self, a: Self::E) {
+    fn boolean(&mut self, a: Self::V) {
         let na = self.one_minus(a);
         let e = self.mul(a, na);
-        self.always(e);
+        self.constraint(e);
     }
     /// `gate * e = 0` on every row.
-    fn gated(&mut self, gate: Self::E, e: Self::E) {
+    fn gated(&mut self, gate: Self::V, e: Self::V) {
         let g = self.mul(gate, e);
-        self.always(g);
+        self.constraint(g);
     }
 }
 
-struct PackedCx<'a, P: PackedField> {
-    cc: &'a mut ConstraintConsumer<P>,
-}
-
-impl<P: PackedField> Cx for PackedCx<'_, P> {
-    type E = P;
-    fn add(&mut self, a: P, b: P) -> P {
-        a + b
-    }
-    fn sub(&mut self, a: P, b: P) -> P {
-        a - b
-    }
-    fn mul(&mut self, a: P, b: P) -> P {
-        a * b
-    }
-    fn scale(&mut self, a: P, c: F) -> P {
-        a * P::Scalar::from_canonical_u64(c.to_canonical_u64())
-    }
-    fn cst(&mut self, c: F) -> P {
-        P::from(P::Scalar::from_canonical_u64(c.to_canonical_u64()))
-    }
-    fn always(&mut self, e: P) {
-        self.cc.constraint(e);
-    }
-    fn first(&mut self, e: P) {
-        self.cc.constraint_first_row(e);
-    }
-    fn last(&mut self, e: P) {
-        self.cc.constraint_last_row(e);
-    }
-    fn transition(&mut self, e: P) {
-        self.cc.constraint_transition(e);
-    }
-}
-
-struct CircuitCx<'a> {
-    b: &'a mut CircuitBuilder<F, D>,
-    cc: &'a mut RecursiveConstraintConsumer<F, D>,
-}
-
-impl Cx for CircuitCx<'_> {
-    type E = ExtensionTarget<D>;
-    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.add_extension(a, b)
-    }
-    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.sub_extension(a, b)
-    }
-    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.mul_extension(a, b)
-    }
-    fn scale(&mut self, a: Self::E, c: F) -> Self::E {
-        self.b.mul_const_extension(c, a)
-    }
-    fn cst(&mut self, c: F) -> Self::E {
-        self.b.constant_extension(<<F as Extendable<D>>::Extension as FieldExtension<D>>::from_basefield(c))
-    }
-    fn always(&mut self, e: Self::E) {
-        self.cc.constraint(self.b, e);
-    }
-    fn first(&mut self, e: Self::E) {
-        self.cc.constraint_first_row(self.b, e);
-    }
-    fn last(&mut self, e: Self::E) {
-        self.cc.constraint_last_row(self.b, e);
-    }
-    fn transition(&mut self, e: Self::E) {
-        self.cc.constraint_transition(self.b, e);
-    }
-}
+impl<A: Algebra> Cx for A {}
 
 /// Every constraint of the table. `l`/`n`: this row and the next; `pi`: the public inputs.
-fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E]) {
+fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::V>, n: &CpuColumns<X::V>, pi: &[X::V]) {
     let c = |k: u64| F::from_canonical_u64(k);
     // Fields of the word.
     let funct = x.bits_value(&l.bits[field::FUNCT..field::SHAMT], 0);
@@ -197,15 +111,15 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         x.boolean(v);
     }
     let rd_ra = x.mul(l.dst_rd, l.dst_ra);
-    x.always(rd_ra);
+    x.constraint(rd_ra);
 
     // Public start: the first row is real and starts where the segment starts.
     let e = x.one_minus(is_real);
-    x.first(e);
+    x.constraint_first_row(e);
     for (v, i) in [(l.clk, cpu_public::CLK_START), (l.pc, cpu_public::PC_START), (l.next_pc, cpu_public::NEXT_PC_START)]
     {
         let e = x.sub(v, pi[i]);
-        x.first(e);
+        x.constraint_first_row(e);
     }
 
     // Control flow of this row.
@@ -224,22 +138,22 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     // Transitions between real rows; once a row is padding, all later rows are.
     let not_real = x.one_minus(is_real);
     let e = x.mul(not_real, next_real);
-    x.transition(e);
+    x.constraint_transition(e);
     let clk1 = {
-        let one = x.cst(F::ONE);
+        let one = x.constant(F::ONE);
         x.add(l.clk, one)
     };
     for (nv, v) in [(n.clk, clk1), (n.pc, new_pc), (n.next_pc, nnpc)] {
         let d = x.sub(nv, v);
         let e = x.mul(next_real, d);
-        x.transition(e);
+        x.constraint_transition(e);
     }
     // A halting syscall is the last real row.
     let e = x.mul(l.halts, next_real);
-    x.transition(e);
+    x.constraint_transition(e);
     let not_syscall = x.one_minus(l.is_syscall);
     let e = x.mul(l.halts, not_syscall);
-    x.always(e);
+    x.constraint(e);
 
     // Public end: the last real row's (clk + 1, new_pc, new_next_pc). `ends` = this row is the
     // last real one (real, next padding); on the trace's last row, `is_real` alone (no padding).
@@ -253,16 +167,16 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     let real_npc = x.mul(is_real, d_npc);
     let pc_end = x.add(real_npc, skip4);
     let e = x.mul(ends, d_clk);
-    x.transition(e);
+    x.constraint_transition(e);
     let e = x.mul(ends, d_nnpc);
-    x.transition(e);
+    x.constraint_transition(e);
     let e = x.mul(not_next_real, pc_end);
-    x.transition(e);
+    x.constraint_transition(e);
     let e = x.mul(is_real, d_clk);
-    x.last(e);
+    x.constraint_last_row(e);
     let e = x.mul(is_real, d_nnpc);
-    x.last(e);
-    x.last(pc_end);
+    x.constraint_last_row(e);
+    x.constraint_last_row(pc_end);
 
     // Class pinning. SYSCALL: opcode 0, funct 12 (the code field is free).
     x.gated(l.is_syscall, l.opcode);
@@ -272,7 +186,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     let op2 = x.sub_c(l.opcode, 2);
     let op3 = x.sub_c(l.opcode, 3);
     let e = x.mul3(l.is_jimm, op2, op3);
-    x.always(e);
+    x.constraint(e);
     // JR / JALR: opcode 0, funct 8 + b0 (with boolean bits only funct = 8 or 9 satisfies it),
     // rt = 0, sa & 0xF = 0 (bit 10 is the hazard-barrier hint), and rd = 0 for JR.
     x.gated(l.is_jreg, l.opcode);
@@ -286,7 +200,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     x.gated(l.is_jreg, sa_low);
     let not_b0 = x.one_minus(b[0]);
     let e = x.mul3(l.is_jreg, not_b0, rd);
-    x.always(e);
+    x.constraint(e);
     // RDHWR: SPECIAL3 funct 0x3B, rs = 0, sa = 0, and only hardware register 29.
     for (v, k) in [(l.opcode, 31), (funct, 0x3B), (rs, 0), (shamt, 0), (rd, 29)] {
         let e = x.sub_c(v, k);
@@ -301,10 +215,10 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     let op1 = x.sub_c(l.opcode, 1);
     let op51 = x.sub_c(l.opcode, 51);
     let e = x.mul3(l.is_nop, op1, op51);
-    x.always(e);
+    x.constraint(e);
     let rt31 = x.sub_c(rt, 31);
     let e = x.mul3(l.is_nop, op51, rt31);
-    x.always(e);
+    x.constraint(e);
     // MULDIV: the tuple has no rs/rt/rd/sa, so the reserved fields the decoder checks are
     // checked here: sa = 0 always; rd = 0 unless the op writes (mfhi, mflo, mul); rt = 0 for the
     // hi/lo moves (funct 0x10..0x13: b4 - b3 = 1, and 0 for every other MULDIV funct); rs = 0
@@ -312,15 +226,15 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     x.gated(l.is_muldiv, shamt);
     let not_wen = x.one_minus(l.wen);
     let e = x.mul3(l.is_muldiv, not_wen, rd);
-    x.always(e);
+    x.constraint(e);
     let moves = x.sub(b[4], b[3]);
     let e = x.mul3(l.is_muldiv, moves, rt);
-    x.always(e);
+    x.constraint(e);
     let mf = x.mul(moves, not_b0);
     let e = x.sub(l.aux_bits[0], mf);
     x.gated(l.is_muldiv, e);
     let e = x.mul3(l.is_muldiv, l.aux_bits[0], rs);
-    x.always(e);
+    x.constraint(e);
 
     // Off ALU rows there is no conditional branch, and the destination flags follow the class:
     // rd for MULDIV and JALR (and JR, which does not write), $ra for JAL, rt otherwise.
@@ -346,7 +260,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let t = x.sub(t, jalr);
         x.sub(t, l.is_rdhwr)
     };
-    x.always(e);
+    x.constraint(e);
 
     // Destination index and the discarded write to $zero: `write = wen * (dst != 0)`.
     let e = {
@@ -361,19 +275,19 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let s = x.add(s, t_rt);
         x.sub(l.dst, s)
     };
-    x.always(e);
+    x.constraint(e);
     // If dst != 0 this forces dst_inv = 1/dst; if dst = 0, write = wen * 0 = 0.
     let nz = x.mul(l.dst, l.dst_inv);
     let e = {
         let t = x.one_minus(nz);
         x.mul(l.dst, t)
     };
-    x.always(e);
+    x.constraint(e);
     let e = {
         let t = x.mul(l.wen, nz);
         x.sub(l.write, t)
     };
-    x.always(e);
+    x.constraint(e);
 
     // The value written: the tuple's `out` (ALU non-branch, LSU, MULDIV); `pc + 8` (links:
     // branch-and-link, JAL, JALR); the thread pointer (RDHWR). No other row writes.
@@ -385,7 +299,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let d = x.sub(l.dst_val, l.out);
         x.mul(a, d)
     };
-    x.always(e);
+    x.constraint(e);
     let e = {
         let a = x.mul(l.is_alu, l.is_branch);
         let a = x.add(a, l.is_jimm);
@@ -394,7 +308,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let d = x.sub_c(d, 8);
         x.mul(a, d)
     };
-    x.always(e);
+    x.constraint(e);
     let e = x.sub(l.dst_val, l.rs_val);
     x.gated(l.is_rdhwr, e);
 
@@ -428,7 +342,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
     // The ALU table makes `out` the taken bit of a branch; checked here too since the control
     // flow depends on it.
     let e = x.mul(taken, not_out);
-    x.always(e);
+    x.constraint(e);
     let e = {
         let t = x.sub(nnpc, l.next_pc);
         let i = x.scale(imm16, c(4));
@@ -437,7 +351,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let t = x.add(t, s);
         x.mul(taken, t)
     };
-    x.always(e);
+    x.constraint(e);
     // Every other real row: next_pc + 4, or next_pc + 8 when the delay slot is skipped (then
     // `taken`, `is_jimm` and `is_jreg` are 0 and the first factor is 1).
     let e = {
@@ -449,7 +363,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::E>, n: &CpuColumns<X::E>, pi: &[X::E
         let t = x.mul(g, d);
         x.sub(t, skip4)
     };
-    x.always(e);
+    x.constraint(e);
 }
 
 /// Number of public inputs.
@@ -475,7 +389,7 @@ impl Stark<F, D> for CpuStark {
         let l = CpuColumns::view(vars.get_local_values());
         let n = CpuColumns::view(vars.get_next_values());
         let pi: Vec<P> = vars.get_public_inputs().iter().map(|&v| P::from(v)).collect();
-        eval(&mut PackedCx { cc: yield_constr }, l, n, &pi);
+        eval(&mut Packed { cc: yield_constr }, l, n, &pi);
     }
 
     fn eval_ext_circuit(
@@ -487,7 +401,7 @@ impl Stark<F, D> for CpuStark {
         let l = CpuColumns::view(vars.get_local_values());
         let n = CpuColumns::view(vars.get_next_values());
         let pi = vars.get_public_inputs();
-        eval(&mut CircuitCx { b: builder, cc: yield_constr }, l, n, pi);
+        eval(&mut Circuit { builder, cc: yield_constr }, l, n, pi);
     }
 
     fn constraint_degree(&self) -> usize {

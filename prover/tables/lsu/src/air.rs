@@ -8,9 +8,7 @@
 //! facts are below. The arguments use that every sum involved is far below the field's order
 //! `p ~ 2^64`, so field equations between small nonnegative integers are integer equations.
 
-use core::marker::PhantomData;
-
-use plonky2::field::extension::{Extendable, FieldExtension};
+use plonky2::field::extension::FieldExtension;
 use plonky2::field::packed::PackedField;
 use plonky2::field::types::Field;
 use plonky2::iop::ext_target::ExtensionTarget;
@@ -18,6 +16,7 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
 use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
 use starky::stark::Stark;
+use zkmips_stark::algebra::{Algebra, Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::{D, F};
 
@@ -34,20 +33,10 @@ impl LsuStark {
     }
 }
 
-/// Field arithmetic that constraints are written against, with a sink for constraints.
-pub(crate) trait Alg {
-    type T: Copy;
-    fn add(&mut self, a: Self::T, b: Self::T) -> Self::T;
-    fn sub(&mut self, a: Self::T, b: Self::T) -> Self::T;
-    fn mul(&mut self, a: Self::T, b: Self::T) -> Self::T;
-    /// `c * a`.
-    fn scale(&mut self, a: Self::T, c: F) -> Self::T;
-    fn constant(&mut self, c: F) -> Self::T;
-    /// Requires `x = 0` on every row.
-    fn constraint(&mut self, x: Self::T);
-
+/// Helpers over the shared constraint algebra.
+pub(crate) trait Alg: Algebra {
     /// `sum(c_i * t_i) + k`.
-    fn lin(&mut self, terms: &[(Self::T, F)], k: F) -> Self::T {
+    fn lin(&mut self, terms: &[(Self::V, F)], k: F) -> Self::V {
         let mut acc = self.constant(k);
         for &(t, c) in terms {
             let s = if c == F::ONE { t } else { self.scale(t, c) };
@@ -56,81 +45,15 @@ pub(crate) trait Alg {
         acc
     }
 
-    fn sum(&mut self, terms: &[Self::T]) -> Self::T {
-        let mut acc = self.constant(F::ZERO);
-        for &t in terms {
-            acc = self.add(acc, t);
-        }
-        acc
-    }
-
     /// `x * (x - 1)`: zero iff `x` is 0 or 1.
-    fn bool(&mut self, x: Self::T) -> Self::T {
+    fn bool(&mut self, x: Self::V) -> Self::V {
         let one = self.constant(F::ONE);
         let xm1 = self.sub(x, one);
         self.mul(x, xm1)
     }
 }
 
-/// Native evaluation on packed field values.
-struct PackedAlg<'a, FE, P: PackedField<Scalar = FE>, const D2: usize> {
-    cc: &'a mut ConstraintConsumer<P>,
-    _fe: PhantomData<FE>,
-}
-
-impl<FE, P, const D2: usize> Alg for PackedAlg<'_, FE, P, D2>
-where
-    FE: FieldExtension<D2, BaseField = F>,
-    P: PackedField<Scalar = FE>,
-{
-    type T = P;
-    fn add(&mut self, a: P, b: P) -> P {
-        a + b
-    }
-    fn sub(&mut self, a: P, b: P) -> P {
-        a - b
-    }
-    fn mul(&mut self, a: P, b: P) -> P {
-        a * b
-    }
-    fn scale(&mut self, a: P, c: F) -> P {
-        a * FE::from_basefield(c)
-    }
-    fn constant(&mut self, c: F) -> P {
-        P::from(FE::from_basefield(c))
-    }
-    fn constraint(&mut self, x: P) {
-        self.cc.constraint(x);
-    }
-}
-
-/// Recursive evaluation on extension targets.
-struct CircuitAlg<'a> {
-    b: &'a mut CircuitBuilder<F, D>,
-    cc: &'a mut RecursiveConstraintConsumer<F, D>,
-}
-
-impl Alg for CircuitAlg<'_> {
-    type T = ExtensionTarget<D>;
-    fn add(&mut self, a: Self::T, b: Self::T) -> Self::T {
-        self.b.add_extension(a, b)
-    }
-    fn sub(&mut self, a: Self::T, b: Self::T) -> Self::T {
-        self.b.sub_extension(a, b)
-    }
-    fn mul(&mut self, a: Self::T, b: Self::T) -> Self::T {
-        self.b.mul_extension(a, b)
-    }
-    fn scale(&mut self, a: Self::T, c: F) -> Self::T {
-        self.b.mul_const_extension(c, a)
-    }
-    fn constant(&mut self, c: F) -> Self::T {
-        self.b.constant_extension(<<F as Extendable<D>>::Extension as FieldExtension<D>>::from_basefield(c))
-    }
-    fn constraint(&mut self, x: Self::T) {
-        self.cc.constraint(self.b, x);
-    }
-}
+impl<A: Algebra> Alg for A {}
 
 fn k(x: u64) -> F {
     F::from_canonical_u64(x)
@@ -149,7 +72,7 @@ struct Word<T> {
 /// so `b0_x256 = (256 * lo) mod 2^16` is a multiple of 256 and `b1 = lo >> 8`; byte 0,
 /// `lo - 256 * b1 = b0_x256 / 256`, is in `0..256`, and so is `b1` since `lo < 2^16`. Likewise
 /// for `hi`. The value `lo + 2^16 * hi` is below 2^32.
-fn word<A: Alg>(a: &mut A, w: &WordColumns<A::T>) -> Word<A::T> {
+fn word<A: Alg>(a: &mut A, w: &WordColumns<A::V>) -> Word<A::V> {
     for (half, hb, lb) in [(w.lo, w.b1, w.b0_x256), (w.hi, w.b3, w.b2_x256)] {
         let x = a.lin(&[(half, k(256)), (lb, -F::ONE), (hb, -k(1 << 16))], F::ZERO);
         a.constraint(x);
@@ -161,7 +84,7 @@ fn word<A: Alg>(a: &mut A, w: &WordColumns<A::T>) -> Word<A::T> {
 }
 
 /// Every constraint of the table, on one row.
-pub(crate) fn eval<A: Alg>(a: &mut A, c: &LsuColumns<A::T>) {
+pub(crate) fn eval<A: Alg>(a: &mut A, c: &LsuColumns<A::V>) {
     let one = a.constant(F::ONE);
     let f = |op: LsuOp| c.op[op.index()];
     use LsuOp::*;
@@ -331,7 +254,7 @@ impl Stark<F, D> for LsuStark {
         P: PackedField<Scalar = FE>,
     {
         let row = LsuColumns::view(vars.get_local_values());
-        let mut a = PackedAlg::<FE, P, D2> { cc: yield_constr, _fe: PhantomData };
+        let mut a = Packed { cc: yield_constr };
         eval(&mut a, row);
     }
 
@@ -342,7 +265,7 @@ impl Stark<F, D> for LsuStark {
         yield_constr: &mut RecursiveConstraintConsumer<F, D>,
     ) {
         let row = LsuColumns::view(vars.get_local_values());
-        let mut a = CircuitAlg { b: builder, cc: yield_constr };
+        let mut a = Circuit { builder, cc: yield_constr };
         eval(&mut a, row);
     }
 

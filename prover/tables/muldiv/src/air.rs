@@ -1,6 +1,6 @@
 //! The constraints of the MulDiv table.
 //!
-//! They are written once, in [`eval`], over a small [`Algebra`] that the native evaluation
+//! They are written once, in [`eval`], over the shared [`Algebra`] (`zkmips_stark::algebra`) that the native evaluation
 //! (packed field values) and the recursive one (circuit targets) both implement, so the two
 //! cannot drift apart. All constraints apply on every row (no transitions); the all-zero
 //! padding row satisfies them.
@@ -29,15 +29,15 @@
 //! `k_hi < 2^16`. Then both sides of each equation are integers below 2^51 < p, so the field
 //! equations hold over the integers, and together they give the identity mod 2^64.
 
-use plonky2::field::extension::{Extendable, FieldExtension};
+use plonky2::field::extension::FieldExtension;
 use plonky2::field::packed::PackedField;
 use plonky2::field::types::Field;
-use plonky2::hash::hash_types::RichField;
 use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
 use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
 use starky::stark::Stark;
+use zkmips_stark::algebra::{Algebra, Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::{D, F};
 
@@ -47,96 +47,37 @@ use crate::columns::{MulDivColumns, NUM_COLUMNS};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MulDivStark;
 
-/// Field arithmetic and constraint emission, natively or in a circuit.
-trait Algebra {
-    type V: Copy;
-    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V;
-    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V;
-    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V;
-    fn constant(&mut self, c: u64) -> Self::V;
-    fn constraint(&mut self, c: Self::V);
-
-    fn scale(&mut self, c: u64, a: Self::V) -> Self::V {
-        let c = self.constant(c);
-        self.mul(c, a)
+/// Helpers over the shared constraint algebra, with integer constants.
+trait Alg: Algebra {
+    fn konst(&mut self, c: u64) -> Self::V {
+        self.constant(F::from_canonical_u64(c))
     }
-    fn sum(&mut self, vs: &[Self::V]) -> Self::V {
-        let mut acc = self.constant(0);
-        for &v in vs {
-            acc = self.add(acc, v);
-        }
-        acc
+    /// `c * a`.
+    fn times(&mut self, c: u64, a: Self::V) -> Self::V {
+        self.scale(a, F::from_canonical_u64(c))
     }
     /// `lo + 2^16 hi`.
     fn word(&mut self, limbs: [Self::V; 2]) -> Self::V {
-        let hi = self.scale(1 << 16, limbs[1]);
+        let hi = self.times(1 << 16, limbs[1]);
         self.add(limbs[0], hi)
     }
     /// `c - a`.
     fn rsub(&mut self, c: u64, a: Self::V) -> Self::V {
-        let c = self.constant(c);
+        let c = self.konst(c);
         self.sub(c, a)
     }
 }
 
-struct Packed<'a, P: PackedField> {
-    yc: &'a mut ConstraintConsumer<P>,
-}
-
-impl<P: PackedField> Algebra for Packed<'_, P> {
-    type V = P;
-    fn add(&mut self, a: P, b: P) -> P {
-        a + b
-    }
-    fn sub(&mut self, a: P, b: P) -> P {
-        a - b
-    }
-    fn mul(&mut self, a: P, b: P) -> P {
-        a * b
-    }
-    fn constant(&mut self, c: u64) -> P {
-        P::from(P::Scalar::from_canonical_u64(c))
-    }
-    fn constraint(&mut self, c: P) {
-        self.yc.constraint(c);
-    }
-}
-
-struct Circuit<'a, 'b, G: RichField + Extendable<E>, const E: usize> {
-    builder: &'a mut CircuitBuilder<G, E>,
-    yc: &'b mut RecursiveConstraintConsumer<G, E>,
-}
-
-impl<G: RichField + Extendable<E>, const E: usize> Algebra for Circuit<'_, '_, G, E> {
-    type V = ExtensionTarget<E>;
-    fn add(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.builder.add_extension(a, b)
-    }
-    fn sub(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.builder.sub_extension(a, b)
-    }
-    fn mul(&mut self, a: Self::V, b: Self::V) -> Self::V {
-        self.builder.mul_extension(a, b)
-    }
-    fn constant(&mut self, c: u64) -> Self::V {
-        self.builder.constant_extension(G::Extension::from_canonical_u64(c))
-    }
-    fn constraint(&mut self, c: Self::V) {
-        self.yc.constraint(self.builder, c);
-    }
-    fn scale(&mut self, c: u64, a: Self::V) -> Self::V {
-        self.builder.mul_const_extension(G::from_canonical_u64(c), a)
-    }
-}
+impl<A: Algebra> Alg for A {}
 
 const TWO_16: u64 = 1 << 16;
 const TWO_32: u64 = 1 << 32;
 const MASK_32: u64 = TWO_32 - 1;
 
 /// Every constraint of the table, on one row.
-fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
+fn eval<A: Alg>(z: &mut A, lv: &MulDivColumns<A::V>) {
     let f = &lv.ops;
-    let one = z.constant(1);
+    let one = z.konst(1);
 
     // Decoding: boolean flags, at most one set. The CPU's opcode and funct are matched against
     // the set flag's encoding through the MULDIV lookup (ctl.rs), which pins the operation.
@@ -175,8 +116,8 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
     // holds only for `neg = limb >> 15`: for neg = 0 it needs 2 limb < 2^16, for neg = 1 it
     // needs 2^16 <= 2 limb (else the field value wraps to about p).
     for (limbs, neg, aux) in [(lv.a_limbs, lv.a_neg, lv.a_sign_aux), (lv.b_limbs, lv.b_neg, lv.b_sign_aux)] {
-        let t = z.scale(2, limbs[1]);
-        let s = z.scale(TWO_16, neg);
+        let t = z.times(2, limbs[1]);
+        let s = z.times(TWO_16, neg);
         let t = z.sub(t, s);
         let t = z.sub(t, aux);
         let t = z.mul(signed, t);
@@ -248,8 +189,8 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
         let p01 = z.mul(x0, b1);
         let p10 = z.mul(x1, b0);
         let mid = z.add(p01, p10);
-        let mid = z.scale(TWO_16, mid);
-        let k = z.scale(TWO_32, k_lo);
+        let mid = z.times(TWO_16, mid);
+        let k = z.times(TWO_32, k_lo);
         let t = z.sum(&[p00, mid, c_lo]);
         let t = z.sub(t, s_lo);
         z.sub(t, k)
@@ -260,14 +201,14 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
         let t = z.mul(add_acc, lv.hi);
         let s = z.mul(sub_acc, nh);
         let u = z.mul(div_mode, lv.r_neg);
-        let u = z.scale(MASK_32, u);
+        let u = z.times(MASK_32, u);
         z.sum(&[t, s, u])
     };
     let s_hi = {
         let t = z.mul(new_is_s, nh);
         let s = z.mul(sub_acc, lv.hi);
         let u = z.mul(div_mode, lv.a_neg);
-        let u = z.scale(MASK_32, u);
+        let u = z.times(MASK_32, u);
         z.sum(&[t, s, u])
     };
     let high = {
@@ -276,7 +217,7 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
         let xs = z.mul(lv.x_neg, t);
         let t = z.rsub(TWO_32, x);
         let bs = z.mul(lv.b_neg, t);
-        let k = z.scale(TWO_32, lv.carry_hi);
+        let k = z.times(TWO_32, lv.carry_hi);
         let t = z.sum(&[p11, xs, bs, k_lo, c_hi]);
         let t = z.sub(t, s_hi);
         z.sub(t, k)
@@ -291,13 +232,13 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
     // r = a and the bound is 2^32 - |a| - 1 >= 0. Together with the identity and the sign rule
     // this is truncated division, whose (q, r) is unique.
     let abs_b = {
-        let t = z.scale(2, b);
+        let t = z.times(2, b);
         let t = z.rsub(TWO_32, t);
         let t = z.mul(lv.b_neg, t);
         z.add(b, t)
     };
     let abs_r = {
-        let t = z.scale(2, nh);
+        let t = z.times(2, nh);
         let t = z.rsub(TWO_32, t);
         let t = z.mul(lv.r_neg, t);
         z.add(nh, t)
@@ -305,7 +246,7 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
     let gap = z.word(lv.rem_gap);
     let t = z.sub(abs_b, abs_r);
     let t = z.sub(t, one);
-    let s = z.scale(TWO_32, lv.b_zero);
+    let s = z.times(TWO_32, lv.b_zero);
     let t = z.add(t, s);
     let t = z.sub(t, gap);
     let t = z.mul(div_mode, t);
@@ -314,7 +255,7 @@ fn eval<A: Algebra>(z: &mut A, lv: &MulDivColumns<A::V>) {
     // Division by zero: q = 0xFFFFFFFF, or 1 for a negative dividend of `div` (a_neg is 0 in
     // `divu`); r = a follows from the identity.
     let t = z.rsub(MASK_32, nl);
-    let s = z.scale(MASK_32 - 1, lv.a_neg);
+    let s = z.times(MASK_32 - 1, lv.a_neg);
     let t = z.sub(s, t); // nl - MASK_32 + (MASK_32 - 1) a_neg
     let t = z.mul(lv.b_zero, t);
     let t = z.mul(div_mode, t);
@@ -355,7 +296,7 @@ impl Stark<F, D> for MulDivStark {
         P: PackedField<Scalar = FE>,
     {
         let lv = MulDivColumns::view(vars.get_local_values());
-        eval(&mut Packed { yc: yield_constr }, lv);
+        eval(&mut Packed { cc: yield_constr }, lv);
     }
 
     fn eval_ext_circuit(
@@ -365,7 +306,7 @@ impl Stark<F, D> for MulDivStark {
         yield_constr: &mut RecursiveConstraintConsumer<F, D>,
     ) {
         let lv = MulDivColumns::view(vars.get_local_values());
-        eval(&mut Circuit { builder, yc: yield_constr }, lv);
+        eval(&mut Circuit { builder, cc: yield_constr }, lv);
     }
 
     fn constraint_degree(&self) -> usize {

@@ -53,8 +53,10 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
 use starky::evaluation_frame::{StarkEvaluationFrame, StarkFrame};
 use starky::stark::Stark;
+use zkmips_stark::algebra::{Algebra, Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::layout::{reg, reg_addr};
+use zkmips_stark::F as ZkF;
 
 use crate::columns::{call, Out, SyscallColumns, CALLS, HALTING, NUM_COLUMNS};
 
@@ -77,128 +79,47 @@ impl<F, const D: usize> SyscallStark<F, D> {
     }
 }
 
-/// Building blocks of constraint polynomials, implemented natively and in-circuit.
-pub(crate) trait Cs {
-    type E: Copy;
-    fn konst(&mut self, v: u64) -> Self::E;
-    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E;
-    /// A constraint on every row.
-    fn always(&mut self, e: Self::E);
-    /// A constraint on every row but the last (it may use the next row).
-    fn transition(&mut self, e: Self::E);
-    fn first_row(&mut self, e: Self::E);
-    fn last_row(&mut self, e: Self::E);
-
-    fn scale(&mut self, k: u64, e: Self::E) -> Self::E {
-        let k = self.konst(k);
-        self.mul(k, e)
+/// Helpers over the shared constraint algebra.
+pub(crate) trait Cs: Algebra {
+    fn konst(&mut self, v: u64) -> Self::V {
+        self.constant(ZkF::from_canonical_u64(v))
     }
-    fn sum(&mut self, es: &[Self::E]) -> Self::E {
-        let mut acc = self.konst(0);
-        for &e in es {
-            acc = self.add(acc, e);
-        }
-        acc
+    /// `k * e`.
+    fn times(&mut self, k: u64, e: Self::V) -> Self::V {
+        self.scale(e, ZkF::from_canonical_u64(k))
     }
     /// `e - k`.
-    fn sub_const(&mut self, e: Self::E, k: u64) -> Self::E {
+    fn sub_const(&mut self, e: Self::V, k: u64) -> Self::V {
         let k = self.konst(k);
         self.sub(e, k)
     }
     /// `k - e`.
-    fn const_sub(&mut self, k: u64, e: Self::E) -> Self::E {
+    fn const_sub(&mut self, k: u64, e: Self::V) -> Self::V {
         let k = self.konst(k);
         self.sub(k, e)
     }
     /// `a + 2^16 * b`.
-    fn limbs(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        let hi = self.scale(1 << 16, b);
+    fn limbs(&mut self, a: Self::V, b: Self::V) -> Self::V {
+        let hi = self.times(1 << 16, b);
         self.add(a, hi)
     }
     /// `flag * e = 0` on every row.
-    fn when(&mut self, flag: Self::E, e: Self::E) {
+    fn when(&mut self, flag: Self::V, e: Self::V) {
         let c = self.mul(flag, e);
-        self.always(c);
+        self.constraint(c);
     }
     /// `e * (e - 1) = 0`, under `flag`.
-    fn bool_when(&mut self, flag: Self::E, e: Self::E) {
+    fn bool_when(&mut self, flag: Self::V, e: Self::V) {
         let m = self.sub_const(e, 1);
         let b = self.mul(e, m);
         self.when(flag, b);
     }
 }
 
-/// Native constraints.
-struct Packed<'a, P: PackedField> {
-    cc: &'a mut ConstraintConsumer<P>,
-}
-
-impl<P: PackedField> Cs for Packed<'_, P> {
-    type E = P;
-    fn konst(&mut self, v: u64) -> P {
-        P::from(P::Scalar::from_canonical_u64(v))
-    }
-    fn add(&mut self, a: P, b: P) -> P {
-        a + b
-    }
-    fn sub(&mut self, a: P, b: P) -> P {
-        a - b
-    }
-    fn mul(&mut self, a: P, b: P) -> P {
-        a * b
-    }
-    fn always(&mut self, e: P) {
-        self.cc.constraint(e);
-    }
-    fn transition(&mut self, e: P) {
-        self.cc.constraint_transition(e);
-    }
-    fn first_row(&mut self, e: P) {
-        self.cc.constraint_first_row(e);
-    }
-    fn last_row(&mut self, e: P) {
-        self.cc.constraint_last_row(e);
-    }
-}
-
-/// Recursive constraints.
-struct Circuit<'a, F: RichField + Extendable<D>, const D: usize> {
-    b: &'a mut CircuitBuilder<F, D>,
-    cc: &'a mut RecursiveConstraintConsumer<F, D>,
-}
-
-impl<F: RichField + Extendable<D>, const D: usize> Cs for Circuit<'_, F, D> {
-    type E = ExtensionTarget<D>;
-    fn konst(&mut self, v: u64) -> Self::E {
-        self.b.constant_extension(F::Extension::from_canonical_u64(v))
-    }
-    fn add(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.add_extension(a, b)
-    }
-    fn sub(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.sub_extension(a, b)
-    }
-    fn mul(&mut self, a: Self::E, b: Self::E) -> Self::E {
-        self.b.mul_extension(a, b)
-    }
-    fn always(&mut self, e: Self::E) {
-        self.cc.constraint(self.b, e);
-    }
-    fn transition(&mut self, e: Self::E) {
-        self.cc.constraint_transition(self.b, e);
-    }
-    fn first_row(&mut self, e: Self::E) {
-        self.cc.constraint_first_row(self.b, e);
-    }
-    fn last_row(&mut self, e: Self::E) {
-        self.cc.constraint_last_row(self.b, e);
-    }
-}
+impl<A: Algebra> Cs for A {}
 
 /// The value a call leaves in a register, given what it keeps.
-fn out<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, o: Out, keep: C::E) -> C::E {
+fn out<C: Cs>(cs: &mut C, l: &SyscallColumns<C::V>, o: Out, keep: C::V) -> C::V {
     match o {
         Out::Keep => keep,
         Out::Const(c) => cs.konst(c as u64),
@@ -210,7 +131,7 @@ fn out<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, o: Out, keep: C::E) -> C::E 
 }
 
 /// Every constraint of the table, on the rows `l` (local) and `n` (next).
-pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColumns<C::E>) {
+pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::V>, n: &SyscallColumns<C::V>) {
     let f = l.call;
     let one = cs.konst(1);
 
@@ -230,7 +151,7 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
     let mut v0 = cs.mul(l.v0_out, is_call);
     let mut a3 = cs.mul(l.a3_out, is_call);
     for (k, spec) in CALLS.iter().enumerate() {
-        let t = cs.scale(spec.number as u64, f[k]);
+        let t = cs.times(spec.number as u64, f[k]);
         pin = cs.sub(pin, t);
         let r = out(cs, l, spec.v0, l.number);
         let t = cs.mul(f[k], r);
@@ -239,9 +160,9 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
         let t = cs.mul(f[k], r);
         a3 = cs.sub(a3, t);
     }
-    cs.always(pin);
-    cs.always(v0);
-    cs.always(a3);
+    cs.constraint(pin);
+    cs.constraint(v0);
+    cs.constraint(a3);
 
     let l01 = cs.limbs(l.limbs[0], l.limbs[1]);
     let l23 = cs.limbs(l.limbs[2], l.limbs[3]);
@@ -261,7 +182,7 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
     let write = cs.add(f[call::WRITE], f[call::WRITE_LINUX]);
     cs.bool_when(write, aux0);
     cs.bool_when(write, aux1);
-    let t = cs.scale(12, aux1);
+    let t = cs.times(12, aux1);
     let fd = cs.add(aux0, t);
     let fd = cs.sub(l.a0, fd);
     let e = cs.sub_const(fd, 1);
@@ -283,16 +204,16 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
 
     // HINT_READ: aligned buffer, word count ceil(a1 / 4), no wrap-around.
     let fh = f[call::HINT_READ];
-    let e = cs.scale(4, l01);
+    let e = cs.times(4, l01);
     let e = cs.sub(l.a0, e);
     cs.when(fh, e);
     for b in [aux0, aux1, aux2] {
         cs.bool_when(fh, b);
     }
-    let e = cs.scale(4, l.left);
+    let e = cs.times(4, l.left);
     let e = cs.sub(e, l.arg);
     let e = cs.sub(e, aux0);
-    let t = cs.scale(2, aux1);
+    let t = cs.times(2, aux1);
     let e = cs.sub(e, t);
     cs.when(fh, e);
     let e = cs.sub(l.left, l23);
@@ -308,13 +229,13 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
     let start = cs.mul(fh, aux2);
     let e = cs.sub(n.w_addr, l.a0);
     let e = cs.mul(start, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
     let e = cs.sub(n.left, l.left);
     let e = cs.mul(start, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
     let e = cs.sub(n.clk, l.clk);
     let e = cs.mul(start, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
 
     // Word rows: the written word is canonical; the chain advances by one word.
     let e = cs.sub(l.w_after, l01);
@@ -324,21 +245,21 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
     let e = cs.sub(n.w_addr, l.w_addr);
     let e = cs.sub_const(e, 4);
     let e = cs.mul(cont, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
     let e = cs.sub(n.left, l.left);
     let e = cs.add(e, one);
     let e = cs.mul(cont, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
     let e = cs.sub(n.clk, l.clk);
     let e = cs.mul(cont, e);
-    cs.transition(e);
+    cs.constraint_transition(e);
     let e = cs.sub_const(l.left, 1);
     cs.when(l.last, e);
     let e = cs.sub(n.is_word, start);
     let e = cs.sub(e, cont);
-    cs.transition(e);
-    cs.first_row(l.is_word);
-    cs.last_row(is_real);
+    cs.constraint_transition(e);
+    cs.constraint_first_row(l.is_word);
+    cs.constraint_last_row(is_real);
 
     // brk: BRK := max(a0, BRK), by the sign of a0 - BRK.
     let fb = f[call::BRK];
@@ -366,19 +287,19 @@ pub(crate) fn eval<C: Cs>(cs: &mut C, l: &SyscallColumns<C::E>, n: &SyscallColum
     cs.when(fm, e);
     // 4096 * (a3 - 32 h) in 0..2^16 with 0 <= h < 2^32 (all terms far below p): the low five
     // bits of a3 are below 16.
-    let t = cs.scale(32, l01);
+    let t = cs.times(32, l01);
     let low = cs.sub(l.a3_in, t);
-    let low = cs.scale(4096, low);
+    let low = cs.times(4096, low);
     let e = cs.sub(low, l.limbs[2]);
     cs.when(fm, e);
     // 65536 * m - 16 * a1 in 0..2^16 (all terms far below p): 4096 * m - a1 is in 0..4096.
     let m = cs.add(l45, one);
-    let t = cs.scale(65536, m);
-    let e = cs.scale(16, l.arg);
+    let t = cs.times(65536, m);
+    let e = cs.times(16, l.arg);
     let e = cs.sub(e, t);
     let e = cs.add(e, l.limbs[3]);
     cs.when(fm, e);
-    let t = cs.scale(4096, m);
+    let t = cs.times(4096, m);
     let e = cs.sub(l.w_after, l.w_before);
     let e = cs.sub(e, t);
     cs.when(fm, e);
@@ -430,7 +351,7 @@ impl<F: RichField + Extendable<D>, const D: usize> Stark<F, D> for SyscallStark<
     ) {
         let local = SyscallColumns::view(vars.get_local_values());
         let next = SyscallColumns::view(vars.get_next_values());
-        eval(&mut Circuit { b: builder, cc: yield_constr }, local, next);
+        eval(&mut Circuit { builder, cc: yield_constr }, local, next);
     }
 
     fn constraint_degree(&self) -> usize {
