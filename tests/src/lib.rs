@@ -199,3 +199,27 @@ pub fn split_summary(stderr: &[u8]) -> (Vec<u8>, String) {
 pub fn summary_field<'a>(summary: &'a str, name: &str) -> Option<&'a str> {
     summary.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(": ")).map(str::trim)
 }
+
+/// A minimal little-endian ELF32 MIPS executable whose code is `words`, loaded at 0x400000.
+pub fn minimal_elf(words: &[u32]) -> Vec<u8> {
+    let code: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let mut e = vec![0u8; 84];
+    e[..4].copy_from_slice(b"\x7fELF");
+    (e[4], e[5], e[6]) = (1, 1, 1);
+    e[16..18].copy_from_slice(&2u16.to_le_bytes());
+    e[18..20].copy_from_slice(&8u16.to_le_bytes());
+    e[20..24].copy_from_slice(&1u32.to_le_bytes());
+    e[24..28].copy_from_slice(&0x400054u32.to_le_bytes());
+    e[28..32].copy_from_slice(&52u32.to_le_bytes());
+    e[40..42].copy_from_slice(&52u16.to_le_bytes());
+    e[42..44].copy_from_slice(&32u16.to_le_bytes());
+    e[44..46].copy_from_slice(&1u16.to_le_bytes());
+    let ph = |e: &mut Vec<u8>, at: usize, v: u32| e[52 + at..56 + at].copy_from_slice(&v.to_le_bytes());
+    ph(&mut e, 0, 1);
+    ph(&mut e, 8, 0x400000);
+    ph(&mut e, 16, (84 + code.len()) as u32);
+    ph(&mut e, 20, (84 + code.len()) as u32);
+    ph(&mut e, 24, 5);
+    e.extend(code);
+    e
+}

@@ -2,6 +2,7 @@
 
 mod fetch;
 mod geth;
+mod proof;
 mod replay;
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,32 @@ struct ExecOpts {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Prove a MIPS ELF program's run: runs it, splits the run into segments, proves every
+    /// segment and writes one proof file (progress per segment when stderr is a terminal).
+    Prove {
+        /// The program: a static little-endian ELF32 MIPS executable.
+        elf: PathBuf,
+        /// A private input item: the file's bytes. Repeat for more items, read in order.
+        #[arg(long = "input", value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+        /// Cycles per segment: a power of two, as `2^k` or a number.
+        #[arg(long, default_value = "2^20", value_parser = proof::parse_cycles)]
+        segment_cycles: u64,
+        /// Where to write the proof.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print each segment's timing and every table's rows and columns.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Verify a proof file against the ELF it claims to run: every segment, the chain between
+    /// them, and the program id. Prints the exit code and `digest: <64 hex>`; exit 0 only for a
+    /// valid proof.
+    Verify {
+        proof: PathBuf,
+        #[arg(long)]
+        elf: PathBuf,
+    },
     /// Run a MIPS ELF program in the VM.
     ///
     /// The guest's stdout and stderr pass through, and zkmips exits with the guest's exit code
@@ -197,6 +224,10 @@ fn main() -> ExitCode {
         Command::Run { elf, big_endian, inputs, env, exec, args } => {
             cmd_run(&elf, big_endian, &inputs, env, args, &exec)
         }
+        Command::Prove { elf, inputs, segment_cycles, output, stats } => {
+            proof::cmd_prove(&elf, &inputs, segment_cycles, &output, stats)
+        }
+        Command::Verify { proof, elf } => proof::cmd_verify(&proof, &elf),
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
         Command::BlockchainTest { vm, paths } => geth::cmd_blockchain_test(&paths, vm),

@@ -32,6 +32,10 @@ pub const D: usize = 2;
 /// Hash configuration of the FRI commitments.
 pub type C = PoseidonGoldilocksConfig;
 
+/// Fewest rows any table's trace may have: a commitment's Merkle tree (`2^rate_bits` leaves
+/// per row) must have at least `2^cap_height` leaves, 16 in [`stark_config`].
+pub const MIN_TRACE_ROWS: usize = 8;
+
 /// The FRI settings of every table proof.
 ///
 /// Conjectured security (ethSTARK, as `StarkConfig::check_config` computes it):

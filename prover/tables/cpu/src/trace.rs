@@ -2,17 +2,18 @@
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::Field;
-use zkmips_isa::{decode, Insn, Op};
+use zkmips_isa::{decode, Op};
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::ctl::cpu_public;
 use zkmips_stark::events::CpuEvent;
 use zkmips_stark::testing::trace_columns;
 use zkmips_stark::F;
+use zkmips_table_alu::AluOutput;
 
 use crate::columns::{CpuColumns, NUM_COLUMNS};
 
 /// Fewest rows of a trace.
-pub const MIN_ROWS: usize = 4;
+pub const MIN_ROWS: usize = zkmips_stark::MIN_TRACE_ROWS;
 
 /// Which part of the prover proves an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,103 +49,12 @@ pub fn class_of(op: Op) -> Option<Class> {
     })
 }
 
-/// The ALU tuple's outputs for an ALU-class instruction (see `zkmips_stark::ctl`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct AluOutput {
-    pub out: u32,
-    pub wen: bool,
-    pub dst_rd: bool,
-    pub dst_ra: bool,
-    pub is_branch: bool,
-    pub is_likely: bool,
-}
-
-/// What the ALU table returns for `insn` with `a = rs`, `b = rt`, following the VM's semantics.
-///
-/// Conventions where the VM writes nothing: `out` is 0 for traps, `a` for a `movz`/`movn` that
-/// does not move; SPECIAL (opcode 0) ops, SPECIAL2 `clz`/`clo` and the BSHFL ops have
-/// `dst_rd = 1` (traps included), I-type ops, `ext`/`ins` and REGIMM traps `dst_rd = 0`.
-pub fn alu_output(insn: &Insn, word: u32, a: u32, b: u32) -> AluOutput {
-    use Op::*;
-    let imm = insn.imm;
-    let sa = insn.sa as u32;
-    let r = |out: u32| AluOutput { out, wen: true, dst_rd: true, ..Default::default() };
-    let i = |out: u32| AluOutput { out, wen: true, ..Default::default() };
-    let trap = |rtype: bool| AluOutput { dst_rd: rtype, ..Default::default() };
-    let branch = |taken: bool, likely: bool, link: bool| AluOutput {
-        out: taken as u32,
-        wen: link,
-        dst_ra: link,
-        is_branch: true,
-        is_likely: likely,
-        ..Default::default()
-    };
-    let (ia, ib) = (a as i32, b as i32);
-    match insn.op {
-        Sll => r(b << sa),
-        Srl => r(b >> sa),
-        Sra => r((ib >> sa) as u32),
-        Rotr => r(b.rotate_right(sa)),
-        Sllv => r(b << (a & 31)),
-        Srlv => r(b >> (a & 31)),
-        Srav => r((ib >> (a & 31)) as u32),
-        Rotrv => r(b.rotate_right(a & 31)),
-        Movz => AluOutput { out: a, wen: b == 0, dst_rd: true, ..Default::default() },
-        Movn => AluOutput { out: a, wen: b != 0, dst_rd: true, ..Default::default() },
-        Add | Addu => r(a.wrapping_add(b)),
-        Sub | Subu => r(a.wrapping_sub(b)),
-        And => r(a & b),
-        Or => r(a | b),
-        Xor => r(a ^ b),
-        Nor => r(!(a | b)),
-        Slt => r((ia < ib) as u32),
-        Sltu => r((a < b) as u32),
-        Clz => r(a.leading_zeros()),
-        Clo => r(a.leading_ones()),
-        Tge | Tgeu | Tlt | Tltu | Teq | Tne => trap(true),
-        Tgei | Tgeiu | Tlti | Tltiu | Teqi | Tnei => trap(false),
-        Bltz => branch(ia < 0, false, false),
-        Bgez => branch(ia >= 0, false, false),
-        Bltzl => branch(ia < 0, true, false),
-        Bgezl => branch(ia >= 0, true, false),
-        Bltzal => branch(ia < 0, false, true),
-        Bgezal => branch(ia >= 0, false, true),
-        Bltzall => branch(ia < 0, true, true),
-        Bgezall => branch(ia >= 0, true, true),
-        Beq => branch(a == b, false, false),
-        Bne => branch(a != b, false, false),
-        Blez => branch(ia <= 0, false, false),
-        Bgtz => branch(ia > 0, false, false),
-        Beql => branch(a == b, true, false),
-        Bnel => branch(a != b, true, false),
-        Blezl => branch(ia <= 0, true, false),
-        Bgtzl => branch(ia > 0, true, false),
-        Addi | Addiu => i(a.wrapping_add(imm)),
-        Slti => i((ia < imm as i32) as u32),
-        Sltiu => i((a < imm) as u32),
-        Andi => i(a & imm),
-        Ori => i(a | imm),
-        Xori => i(a ^ imm),
-        Lui => i(imm),
-        Ext => i((a >> sa) & ((1u64 << insn.rd) - 1) as u32),
-        Ins => {
-            let size = insn.rd - insn.sa + 1;
-            let mask = (((1u64 << size) - 1) as u32) << sa;
-            i((b & !mask) | ((a << sa) & mask))
-        }
-        Wsbh => r(((b & 0x00FF_00FF) << 8) | ((b >> 8) & 0x00FF_00FF)),
-        Seb => r(b as i8 as i32 as u32),
-        Seh => r(b as i16 as i32 as u32),
-        op => panic!("{op:?} (word {word:#010x}) is not an ALU-table instruction"),
-    }
-}
-
 /// The row of one event.
 ///
 /// # Assumptions
 /// The event is a step the VM executed. For a load, `mfhi`/`mflo`/`mul` whose destination is
 /// `$zero`, `dst_val` holds the discarded value (the LSU / MULDIV `out`); ALU outputs are
-/// recomputed with [`alu_output`]. New `next_pc` values must be below 2^31.
+/// recomputed with `zkmips_table_alu::evaluate`. New `next_pc` values must be below 2^31.
 fn fill_row(row: &mut CpuColumns<F>, ev: &CpuEvent) {
     let f = |v: u64| F::from_canonical_u64(v);
     let fb = |v: bool| if v { F::ONE } else { F::ZERO };
@@ -182,7 +92,8 @@ fn fill_row(row: &mut CpuColumns<F>, ev: &CpuEvent) {
     let mut alu = AluOutput::default();
     let (out, wen, dst_val): (u32, bool, u64) = match class {
         Class::Alu => {
-            alu = alu_output(&insn, word, ev.rs_val, ev.rt_val);
+            alu = zkmips_table_alu::evaluate(word, ev.rs_val, ev.rt_val)
+                .unwrap_or_else(|| panic!("clk {}: {:?} traps or is not an ALU instruction", ev.clk, insn.op));
             let v = if alu.is_branch { link } else { alu.out as u64 };
             (alu.out, alu.wen, v)
         }

@@ -46,6 +46,10 @@ impl Lin {
     }
 
     fn column(&self) -> Column<F> {
+        if self.terms.is_empty() {
+            // starky's linear combinations need at least one term.
+            return Column::constant(self.constant);
+        }
         Column::linear_combination_with_constant(self.terms.iter().copied(), self.constant)
     }
 

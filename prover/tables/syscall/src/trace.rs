@@ -14,7 +14,7 @@ use crate::columns::{call, Out, SyscallColumns, CALLS, HALTING, NUM_COLUMNS, REA
 use crate::ctl::mem_lookups;
 
 /// Smallest trace height.
-const MIN_ROWS: usize = 4;
+const MIN_ROWS: usize = zkmips_stark::MIN_TRACE_ROWS;
 
 /// The name of a syscall number (ours, for messages; the VM has `zkmips_vm::syscall_name`).
 pub fn syscall_name(number: u32) -> &'static str {

@@ -1,0 +1,98 @@
+//! `zkmips prove` and `zkmips verify`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use zkmips_prover::{digest_hex, hex_id, program_id, prove_program, verify_proof, Progress, Proof, SegmentStats};
+use zkmips_vm::Program;
+
+/// Cycles a proof may cover at most (a guard against programs that never halt).
+const MAX_CYCLES: u64 = 1 << 40;
+
+struct Report {
+    terminal: bool,
+    /// Print every table's shape (`--stats`).
+    stats: bool,
+}
+
+impl Progress for Report {
+    fn segment_done(&mut self, s: &SegmentStats) {
+        let seconds = s.trace_seconds + s.prove_seconds;
+        if self.terminal || self.stats {
+            eprintln!(
+                "segment {}: {} cycles proven in {seconds:.1} s (trace {:.1} s, prove {:.1} s; {:.0} cycles/s)",
+                s.index,
+                s.cycles,
+                s.trace_seconds,
+                s.prove_seconds,
+                s.cycles as f64 / seconds
+            );
+        }
+        if self.stats {
+            eprintln!("  commit traces {:.2} s, lookups {:.2} s", s.times.commit, s.times.lookups);
+            for (i, (name, rows, cols)) in s.tables.iter().enumerate() {
+                eprintln!(
+                    "table {name}: {rows} rows x {cols} columns (+{} lookup columns), proof {:.2} s",
+                    s.times.aux_columns[i], s.times.tables[i]
+                );
+            }
+        }
+    }
+}
+
+fn load(elf: &Path) -> Result<Program> {
+    let bytes = std::fs::read(elf).with_context(|| format!("cannot read ELF {}", elf.display()))?;
+    Program::from_elf(&bytes, false).with_context(|| format!("cannot load {}", elf.display()))
+}
+
+/// Parses `2^k` or a plain number.
+pub fn parse_cycles(s: &str) -> Result<u64, String> {
+    let v = match s.strip_prefix("2^") {
+        Some(k) => 1u64.checked_shl(k.parse::<u32>().map_err(|e| e.to_string())?).ok_or("exponent too large")?,
+        None => s.parse::<u64>().map_err(|e| e.to_string())?,
+    };
+    if !(4..=1 << 24).contains(&v) || !v.is_power_of_two() {
+        return Err(format!("segment size {v} must be a power of two between 2^2 and 2^24"));
+    }
+    Ok(v)
+}
+
+pub fn cmd_prove(elf: &Path, inputs: &[PathBuf], segment_cycles: u64, output: &Path, stats: bool) -> Result<ExitCode> {
+    let program = load(elf)?;
+    let mut items = Vec::new();
+    for f in inputs {
+        items.push(std::fs::read(f).with_context(|| format!("cannot read input {}", f.display()))?);
+    }
+    let t0 = std::time::Instant::now();
+    let mut report = Report { terminal: std::io::stderr().is_terminal(), stats };
+    let proof = prove_program(&program, items, segment_cycles, MAX_CYCLES, &mut report)?;
+    let bytes = proof.to_bytes();
+    zkmips_fetcher::witness::write_atomically(output, &bytes)?;
+    let cycles: u64 = proof.segments.iter().map(|s| s.end.clk - s.start.clk).sum();
+    let secs = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "proved {cycles} cycles in {} segment(s) in {secs:.1} s ({:.0} cycles/s); proof {} bytes -> {}",
+        proof.segments.len(),
+        cycles as f64 / secs,
+        bytes.len(),
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn cmd_verify(proof_path: &Path, elf: &Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(proof_path).with_context(|| format!("cannot read proof {}", proof_path.display()))?;
+    let proof =
+        Proof::from_bytes(&bytes).with_context(|| format!("{} is not a valid proof file", proof_path.display()))?;
+    let program = load(elf)?;
+    let id = program_id(&program).map_err(anyhow::Error::msg)?;
+    let verified = verify_proof(&proof, id).context("the proof is invalid")?;
+    println!("program: {}", hex_id(&id));
+    println!("segments: {}", verified.segments);
+    println!("cycles: {}", verified.cycles);
+    println!("exit code: {}", verified.exit_code);
+    println!("digest: {}", digest_hex(&verified.digest));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! Runs one segment in tracing mode and splits what happened into per-table events.
+//!
+//! The VM executes each instruction exactly once (its semantics are the single definition);
+//! this module only sorts the records: which table proves the instruction, and which accesses
+//! of the proven address space (`zkmips_stark::layout`) each table makes.
+
+use zkmips_isa::{decode, Op};
+use zkmips_stark::events::{AluEvent, CpuEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
+use zkmips_stark::layout::{reg, reg_addr, slot, ts};
+use zkmips_table_cpu::{class_of, Class};
+use zkmips_vm::{Machine, Recorder, State};
+
+use crate::error::ProveError;
+
+/// The machine position at a segment boundary that the proof exposes: clock, pc, next pc and
+/// the register page (`layout::reg`). Memory is committed separately (its root).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Boundary {
+    pub clk: u64,
+    pub pc: u32,
+    pub next_pc: u32,
+    pub regs: Vec<u32>,
+}
+
+impl Boundary {
+    pub fn of(state: &State) -> Boundary {
+        Boundary { clk: state.clk, pc: state.pc, next_pc: state.next_pc, regs: register_page(state) }
+    }
+
+    pub fn halted(&self) -> bool {
+        self.regs[reg::HALTED] == 1
+    }
+
+    pub fn exit_code(&self) -> u32 {
+        self.regs[reg::EXIT_CODE]
+    }
+
+    pub fn digest(&self) -> [u32; 8] {
+        core::array::from_fn(|i| self.regs[reg::DIGEST + i])
+    }
+}
+
+/// The register page of a machine state.
+pub fn register_page(state: &State) -> Vec<u32> {
+    let mut page = vec![0u32; reg::COUNT];
+    page[..32].copy_from_slice(&state.regs);
+    page[reg::HI] = state.hi;
+    page[reg::LO] = state.lo;
+    page[reg::HEAP] = state.heap;
+    page[reg::BRK] = state.brk;
+    page[reg::DIGEST..reg::DIGEST + 8].copy_from_slice(&state.digest);
+    page[reg::EXIT_CODE] = state.exit_code.unwrap_or(0);
+    page[reg::HALTED] = state.exit_code.is_some() as u32;
+    page[reg::THREAD_PTR] = state.thread_ptr;
+    page
+}
+
+/// Everything one segment did, sorted by table.
+#[derive(Clone, Debug, Default)]
+pub struct SegmentRecord {
+    pub cpu: Vec<CpuEvent>,
+    pub alu: Vec<AluEvent>,
+    pub lsu: Vec<LsuEvent>,
+    pub muldiv: Vec<MulDivEvent>,
+    pub syscalls: Vec<SyscallEvent>,
+    /// Every access to the proven address space, in execution order.
+    pub mem: Vec<MemAccess>,
+}
+
+/// Memory-table rows a segment of `max_cycles` cycles may fill: 4 per cycle, less the register
+/// page's start rows. Instructions average about 4 accesses (fetch, two register reads, a
+/// write, sometimes a load or store), so without this bound a full segment's memory table
+/// would often just pass a power of two and double.
+pub fn access_budget(max_cycles: u64) -> usize {
+    (4 * max_cycles.next_power_of_two() as usize).saturating_sub(reg::COUNT)
+}
+
+/// Most accesses one instruction makes, except system calls that copy buffers (one per word).
+const MAX_STEP_ACCESSES: usize = 8;
+
+/// Runs `machine` for at most `max_cycles` instructions (fewer if it halts, or when the memory
+/// table reaches [`access_budget`]), recording a segment. The machine is left at the
+/// segment's end.
+pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentRecord, ProveError> {
+    let mut rec = SegmentRecord::default();
+    let end_clk = machine.state.clk + max_cycles;
+    let budget = access_budget(max_cycles);
+    while machine.state.exit_code.is_none()
+        && machine.state.clk < end_clk
+        && rec.mem.len() + MAX_STEP_ACCESSES <= budget
+    {
+        record_step(machine, &mut rec)?;
+    }
+    Ok(rec)
+}
+
+fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), ProveError> {
+    let before = &machine.state;
+    let (clk, pc, next_pc) = (before.clk, before.pc, before.next_pc);
+    let page_before = register_page(before);
+    let tid = before.tid;
+    let word = before.memory.read_word(pc);
+    let insn = decode(word).map_err(|e| ProveError::Unprovable { clk, pc, reason: e.to_string() })?;
+    let class = class_of(insn.op).ok_or_else(|| ProveError::Unprovable {
+        clk,
+        pc,
+        reason: format!("{:?} is not provable", insn.op),
+    })?;
+    if class == Class::Syscall {
+        let number = page_before[2];
+        zkmips_table_syscall::check_supported(number).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
+    }
+
+    let mut trace = Recorder::default();
+    machine.step(&mut trace).map_err(|e| ProveError::Vm(e.to_string()))?;
+    let after = &machine.state;
+    if after.tid != tid {
+        return Err(ProveError::Unprovable { clk, pc, reason: "a thread switch is not proven".into() });
+    }
+    let step = *trace.steps.first().ok_or_else(|| ProveError::Vm("the VM recorded no step".into()))?;
+    let page_after = register_page(after);
+
+    let rs = ((word >> 21) & 31) as usize;
+    let rt = ((word >> 16) & 31) as usize;
+    let is_rdhwr = insn.op == Op::Rdhwr;
+    let rs_val = match class {
+        Class::Syscall => 0,
+        _ if is_rdhwr => page_before[reg::THREAD_PTR],
+        _ => page_before[rs],
+    };
+    let rt_val = if class == Class::Syscall { 0 } else { page_before[rt] };
+    let (dst, dst_old, dst_val) = if class == Class::Syscall || step.dst == 0 {
+        (0u8, 0, 0)
+    } else {
+        (step.dst, page_before[step.dst as usize], step.dst_val)
+    };
+    let halts = class == Class::Syscall && after.exit_code.is_some();
+    rec.cpu.push(CpuEvent {
+        clk,
+        pc,
+        next_pc,
+        new_pc: after.pc,
+        new_next_pc: after.next_pc,
+        word,
+        rs_val,
+        rt_val,
+        dst,
+        dst_old,
+        dst_val,
+        halts,
+    });
+
+    // The CPU's own accesses.
+    rec.mem.push(MemAccess { addr: pc as u64, ts: ts(clk, slot::FETCH), before: word, after: word });
+    if class != Class::Syscall {
+        let rs_addr = if is_rdhwr { reg_addr(reg::THREAD_PTR) } else { reg_addr(rs) };
+        rec.mem.push(MemAccess { addr: rs_addr, ts: ts(clk, slot::RS), before: rs_val, after: rs_val });
+        rec.mem.push(MemAccess { addr: reg_addr(rt), ts: ts(clk, slot::RT), before: rt_val, after: rt_val });
+    }
+    if dst != 0 {
+        rec.mem.push(MemAccess {
+            addr: reg_addr(dst as usize),
+            ts: ts(clk, slot::DST),
+            before: dst_old,
+            after: dst_val,
+        });
+    }
+
+    match class {
+        Class::Alu => rec.alu.push(AluEvent { word, a: rs_val, b: rt_val }),
+        Class::Lsu => {
+            let [m] = trace.mem[..] else {
+                return Err(ProveError::Vm(format!("a load/store at {pc:#x} made {} accesses", trace.mem.len())));
+            };
+            rec.lsu.push(LsuEvent { clk, word, base: rs_val, rt_val, mem_before: m.before });
+            rec.mem.push(MemAccess { addr: m.addr as u64, ts: ts(clk, slot::MEM), before: m.before, after: m.after });
+        }
+        Class::MulDiv => {
+            let event =
+                MulDivEvent { clk, word, a: rs_val, b: rt_val, hi: page_before[reg::HI], lo: page_before[reg::LO] };
+            rec.mem.extend(zkmips_table_muldiv::mem_accesses(&event));
+            rec.muldiv.push(event);
+        }
+        Class::Syscall => {
+            let mut mem_writes: Vec<(u32, u32, u32)> =
+                trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect();
+            mem_writes.sort_unstable_by_key(|w| w.0);
+            let event = SyscallEvent { clk, page_before, page_after, mem_writes };
+            rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));
+            rec.syscalls.push(event);
+        }
+        Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The set of tables and the cross-table lookups between them.
+
+use plonky2::field::extension::FieldExtension;
+use plonky2::field::packed::PackedField;
+use plonky2::plonk::circuit_builder::CircuitBuilder;
+use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
+use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
+use starky::lookup::Lookup;
+use starky::lookup::{Column, Filter};
+use starky::stark::Stark;
+use zkmips_stark::ctl::{Table, NUM_TABLES};
+use zkmips_stark::{D, F};
+
+use plonky2::field::types::Field;
+
+/// Positions of the lookups in [`all_ctls`] (the verifier adds values for some of them).
+pub mod ctl_index {
+    pub const MEM: usize = 0;
+    pub const MEM_INIT: usize = 1;
+    pub const MEM_FINAL: usize = 2;
+    pub const RANGE16: usize = 3;
+    pub const ALU: usize = 4;
+    pub const LSU: usize = 5;
+    pub const MULDIV: usize = 6;
+    pub const SYSCALL: usize = 7;
+    pub const POSEIDON_SPONGE: usize = 8;
+    pub const POSEIDON_HASH: usize = 9;
+}
+
+/// Columns of each table that the Range table checks.
+pub fn range_checked() -> [(Table, Vec<usize>); NUM_TABLES] {
+    [
+        (Table::Cpu, zkmips_table_cpu::range_checked_columns()),
+        (Table::Memory, zkmips_table_memory::range_checked_columns()),
+        (Table::Range, vec![]),
+        (Table::Alu, zkmips_table_alu::range_checked_columns()),
+        (Table::MulDiv, zkmips_table_muldiv::range_checked_columns()),
+        (Table::Lsu, zkmips_table_lsu::range_checked_columns()),
+        (Table::Syscall, zkmips_table_syscall::range_checked_columns()),
+        (Table::Page, zkmips_table_page::range_checked_columns()),
+        (Table::Poseidon, zkmips_table_page::poseidon::ctl::range_checked_columns()),
+    ]
+}
+
+/// Every cross-table lookup, in the order of [`ctl_index`].
+pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
+    let mut mem_looking = zkmips_table_cpu::ctl_mem();
+    mem_looking.push(zkmips_table_lsu::ctl_mem());
+    mem_looking.extend(zkmips_table_muldiv::ctl_mem());
+    mem_looking.extend(zkmips_table_syscall::ctl_mem());
+
+    let all_rows = || Filter::new(vec![], vec![Column::constant(F::ONE)]);
+    let range_looking = range_checked()
+        .into_iter()
+        .flat_map(|(table, cols)| {
+            cols.into_iter().map(move |c| TableWithColumns::new(table.index(), vec![Column::single(c)], all_rows()))
+        })
+        .collect();
+
+    let mut ctls = vec![
+        CrossTableLookup::new(mem_looking, zkmips_table_memory::ctl_mem()),
+        CrossTableLookup::new(zkmips_table_page::ctl_init(), zkmips_table_memory::ctl_init()),
+        CrossTableLookup::new(zkmips_table_page::ctl_final(), zkmips_table_memory::ctl_final()),
+        CrossTableLookup::new(range_looking, zkmips_table_range::ctl_looked()),
+        CrossTableLookup::new(vec![zkmips_table_cpu::ctl_alu()], zkmips_table_alu::ctl_looked()),
+        CrossTableLookup::new(vec![zkmips_table_cpu::ctl_lsu()], zkmips_table_lsu::ctl_looked()),
+        CrossTableLookup::new(vec![zkmips_table_cpu::ctl_muldiv()], zkmips_table_muldiv::ctl_looked()),
+        CrossTableLookup::new(vec![zkmips_table_cpu::ctl_syscall()], zkmips_table_syscall::ctl_looked()),
+    ];
+    ctls.extend(zkmips_table_page::ctl_poseidon());
+    ctls
+}
+
+/// A table's Stark as a member of the multi-table proof: the same constraints, but starky also
+/// commits, opens and checks the table's cross-table lookup polynomials (`requires_ctls`). The
+/// tables themselves stay single-table Starks, so their own tests prove them alone.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Linked<S>(pub S);
+
+impl<S: Stark<F, D>> Stark<F, D> for Linked<S> {
+    type EvaluationFrame<FE, P, const D2: usize>
+        = S::EvaluationFrame<FE, P, D2>
+    where
+        FE: FieldExtension<D2, BaseField = F>,
+        P: PackedField<Scalar = FE>;
+    type EvaluationFrameTarget = S::EvaluationFrameTarget;
+
+    fn eval_packed_generic<FE, P, const D2: usize>(
+        &self,
+        vars: &Self::EvaluationFrame<FE, P, D2>,
+        yield_constr: &mut ConstraintConsumer<P>,
+    ) where
+        FE: FieldExtension<D2, BaseField = F>,
+        P: PackedField<Scalar = FE>,
+    {
+        self.0.eval_packed_generic(vars, yield_constr)
+    }
+
+    fn eval_ext_circuit(
+        &self,
+        builder: &mut CircuitBuilder<F, D>,
+        vars: &Self::EvaluationFrameTarget,
+        yield_constr: &mut RecursiveConstraintConsumer<F, D>,
+    ) {
+        self.0.eval_ext_circuit(builder, vars, yield_constr)
+    }
+
+    /// At least the lookups' degree: the CTL helper constraints (grouped for
+    /// [`crate::prove::CTL_DEGREE`]) share the table's quotient.
+    fn constraint_degree(&self) -> usize {
+        self.0.constraint_degree().max(crate::prove::CTL_DEGREE)
+    }
+
+    fn lookups(&self) -> Vec<Lookup<F>> {
+        self.0.lookups()
+    }
+
+    fn requires_ctls(&self) -> bool {
+        true
+    }
+}
+
+/// Runs `$body` with `$stark` bound to the (linked) Stark of table `$table`.
+macro_rules! with_stark {
+    ($table:expr, |$stark:ident| $body:expr) => {
+        match $table {
+            zkmips_stark::ctl::Table::Cpu => {
+                let $stark = $crate::tables::Linked(zkmips_table_cpu::CpuStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Memory => {
+                let $stark = $crate::tables::Linked(zkmips_table_memory::MemoryStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Range => {
+                let $stark = $crate::tables::Linked(zkmips_table_range::RangeStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Alu => {
+                let $stark = $crate::tables::Linked(zkmips_table_alu::AluStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::MulDiv => {
+                let $stark = $crate::tables::Linked(zkmips_table_muldiv::MulDivStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Lsu => {
+                let $stark = $crate::tables::Linked(zkmips_table_lsu::LsuStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Syscall => {
+                let $stark = $crate::tables::Linked(zkmips_table_syscall::SyscallStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Page => {
+                let $stark = $crate::tables::Linked(zkmips_table_page::PageStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Poseidon => {
+                let $stark = $crate::tables::Linked(zkmips_table_page::PoseidonStark::default());
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_stark;
