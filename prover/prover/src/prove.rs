@@ -210,7 +210,9 @@ pub fn prove_traces_timed(
     let mut commitments: Vec<Option<PolynomialBatch<F, C, D>>> = t
         .traces
         .iter()
-        .map(|trace| Some(PolynomialBatch::from_values(trace.clone(), rate_bits, false, cap_height, timing, None)))
+        .map(|trace| {
+            Some(zkmips_stark::poseidon::merkle::commit_values(trace.clone(), rate_bits, cap_height, timing, None))
+        })
         .collect();
 
     times.commit = clock.elapsed().as_secs_f64();

@@ -6,6 +6,8 @@
 //! together by cross-table lookups whose column tuples are fixed here ([`ctl`]).
 //!
 //! - [`F`], [`C`], [`D`]: Goldilocks, Poseidon-hashed FRI, quadratic extension.
+//! - [`poseidon`]: the Poseidon permutation with AVX-512, its plonky2 hasher and config, and
+//!   Merkle trees hashing eight leaves at once.
 //! - [`stark_config`]: the FRI settings and their conjectured security.
 //! - [`layout`]: the proven address space (memory words and the register page) and timestamps.
 //! - [`ctl`]: table ids and, for every lookup, the order of the columns in its tuple.
@@ -16,21 +18,22 @@ pub mod cols;
 pub mod ctl;
 pub mod events;
 pub mod layout;
+pub mod poseidon;
 pub mod testing;
 
 pub use plonky2;
 pub use starky;
 
 use plonky2::field::goldilocks_field::GoldilocksField;
-use plonky2::plonk::config::PoseidonGoldilocksConfig;
 use starky::config::StarkConfig;
 
 /// The base field.
 pub type F = GoldilocksField;
 /// Extension degree used for challenges and openings.
 pub const D: usize = 2;
-/// Hash configuration of the FRI commitments.
-pub type C = PoseidonGoldilocksConfig;
+/// Hash configuration of the FRI commitments: Poseidon, with the vectorized permutation of
+/// [`poseidon`].
+pub type C = poseidon::ZkmipsConfig;
 
 /// Fewest rows any table's trace may have: a commitment's Merkle tree (`2^rate_bits` leaves
 /// per row) must have at least `2^cap_height` leaves, 16 in [`stark_config`].

@@ -1,0 +1,583 @@
+//! The permutation with AVX-512 (F, VL, IFMA) intrinsics.
+//!
+//! Values live in 64-bit lanes and may be any `u64` (a value `x >= P` stands for `x - P`); the
+//! results are made canonical at the end. Two layouts:
+//!
+//! - one state in three `ymm` registers (elements `4k..4k+4` in register `k`): the MDS layer
+//!   rotates the state with `valignq` and sums the rotations times the small circulant
+//!   coefficients;
+//! - eight states in twelve `zmm` registers (element `i` of state `j` in lane `j` of register
+//!   `i`): every operation is lane-wise, there is no shuffling at all.
+//!
+//! Goldilocks products: `a * b` from the four 32x32-bit partial products of `vpmuludq`, reduced
+//! with `2^64 = 2^32 - 1` and `2^96 = -1 (mod P)`. The MDS layer splits each element into 32-bit
+//! halves and sums `coefficient * half` exactly with `vpmadd52luq` (products below `2^40`, sums
+//! below `2^44`), then reduces once per output.
+
+use core::arch::x86_64::*;
+
+use super::consts::{
+    DIFF_OFFSET, EPSILON, FULL_RC, HALF, LOOKAHEAD_U, LOOKAHEAD_X, MDS_CIRC, MDS_COL0, MDS_DIAG, MDS_DIFF,
+    MDS_DIFF_OFFSET, MDS_SUM, N_FULL, N_PARTIAL, P, PARTIAL_RC,
+};
+use super::WIDTH;
+
+pub(super) const VECTORIZED: bool = true;
+
+/// Calls register-only intrinsics.
+// SAFETY: the intrinsics need AVX-512 F, VL and IFMA (and the AVX2 they imply), and this module
+// is compiled only when the target has them (`cfg(target_feature)` on its declaration), so the
+// instructions exist on every CPU this code runs on. Only register operands go through this
+// macro; memory accesses have their own `unsafe` blocks.
+macro_rules! simd {
+    ($e:expr) => {
+        unsafe { $e }
+    };
+}
+
+/// Repeats `$body` with `$i` bound to each listed constant, so that array indices computed from
+/// it are known at compile time and the arrays stay in registers.
+macro_rules! unroll {
+    ($i:ident in [$($n:literal),*] $body:block) => {
+        $({
+            const $i: usize = $n;
+            $body
+        })*
+    };
+}
+
+/// The 64-bit-lane operations the field arithmetic needs, for `ymm` and `zmm` registers.
+trait Lanes: Copy {
+    fn splat(x: u64) -> Self;
+    fn add(self, b: Self) -> Self;
+    fn sub(self, b: Self) -> Self;
+    /// Low 32 bits of each lane times low 32 bits of each lane, 64-bit products.
+    fn mul32(self, b: Self) -> Self;
+    /// `self + lo52(a) * lo52(b)`, keeping the low 52 bits of the product.
+    fn madd52(self, a: Self, b: Self) -> Self;
+    fn shr32(self) -> Self;
+    fn shl32(self) -> Self;
+    fn and(self, b: Self) -> Self;
+    /// Low 32 bits of each lane from `lo`, high 32 bits from `hi`.
+    fn blend_hi(lo: Self, hi: Self) -> Self;
+    /// `self + 2^32 - 1` in the lanes where `x < y` (unsigned), `self` elsewhere.
+    fn add_eps_if_lt(self, x: Self, y: Self) -> Self;
+    /// `self - (2^32 - 1)` in the lanes where `x < y` (unsigned), `self` elsewhere.
+    fn sub_eps_if_lt(self, x: Self, y: Self) -> Self;
+    /// `min(self, b)`, unsigned.
+    fn min(self, b: Self) -> Self;
+}
+
+impl Lanes for __m256i {
+    #[inline(always)]
+    fn splat(x: u64) -> Self {
+        simd!(_mm256_set1_epi64x(x as i64))
+    }
+    #[inline(always)]
+    fn add(self, b: Self) -> Self {
+        simd!(_mm256_add_epi64(self, b))
+    }
+    #[inline(always)]
+    fn sub(self, b: Self) -> Self {
+        simd!(_mm256_sub_epi64(self, b))
+    }
+    #[inline(always)]
+    fn mul32(self, b: Self) -> Self {
+        simd!(_mm256_mul_epu32(self, b))
+    }
+    #[inline(always)]
+    fn madd52(self, a: Self, b: Self) -> Self {
+        simd!(_mm256_madd52lo_epu64(self, a, b))
+    }
+    #[inline(always)]
+    fn shr32(self) -> Self {
+        simd!(_mm256_srli_epi64::<32>(self))
+    }
+    #[inline(always)]
+    fn shl32(self) -> Self {
+        simd!(_mm256_slli_epi64::<32>(self))
+    }
+    #[inline(always)]
+    fn and(self, b: Self) -> Self {
+        simd!(_mm256_and_si256(self, b))
+    }
+    #[inline(always)]
+    fn blend_hi(lo: Self, hi: Self) -> Self {
+        simd!(_mm256_blend_epi32::<0b1010_1010>(lo, hi))
+    }
+    // One state is latency-bound: an AVX2 compare into a vector mask takes one cycle, a compare
+    // into a mask register several. Flipping the sign bits turns the signed compare unsigned.
+    #[inline(always)]
+    fn add_eps_if_lt(self, x: Self, y: Self) -> Self {
+        let sign = Self::splat(1 << 63);
+        let lt = simd!(_mm256_cmpgt_epi64(_mm256_xor_si256(y, sign), _mm256_xor_si256(x, sign)));
+        self.add(lt.and(Self::splat(EPSILON)))
+    }
+    #[inline(always)]
+    fn sub_eps_if_lt(self, x: Self, y: Self) -> Self {
+        let sign = Self::splat(1 << 63);
+        let lt = simd!(_mm256_cmpgt_epi64(_mm256_xor_si256(y, sign), _mm256_xor_si256(x, sign)));
+        self.sub(lt.and(Self::splat(EPSILON)))
+    }
+    #[inline(always)]
+    fn min(self, b: Self) -> Self {
+        simd!(_mm256_min_epu64(self, b))
+    }
+}
+
+impl Lanes for __m512i {
+    #[inline(always)]
+    fn splat(x: u64) -> Self {
+        simd!(_mm512_set1_epi64(x as i64))
+    }
+    #[inline(always)]
+    fn add(self, b: Self) -> Self {
+        simd!(_mm512_add_epi64(self, b))
+    }
+    #[inline(always)]
+    fn sub(self, b: Self) -> Self {
+        simd!(_mm512_sub_epi64(self, b))
+    }
+    #[inline(always)]
+    fn mul32(self, b: Self) -> Self {
+        simd!(_mm512_mul_epu32(self, b))
+    }
+    #[inline(always)]
+    fn madd52(self, a: Self, b: Self) -> Self {
+        simd!(_mm512_madd52lo_epu64(self, a, b))
+    }
+    #[inline(always)]
+    fn shr32(self) -> Self {
+        simd!(_mm512_srli_epi64::<32>(self))
+    }
+    #[inline(always)]
+    fn shl32(self) -> Self {
+        simd!(_mm512_slli_epi64::<32>(self))
+    }
+    #[inline(always)]
+    fn and(self, b: Self) -> Self {
+        simd!(_mm512_and_si512(self, b))
+    }
+    #[inline(always)]
+    fn blend_hi(lo: Self, hi: Self) -> Self {
+        simd!(_mm512_mask_blend_epi32(0xAAAA, lo, hi))
+    }
+    // Eight states are throughput-bound: a compare into a mask register and a masked add are
+    // two instructions.
+    #[inline(always)]
+    fn add_eps_if_lt(self, x: Self, y: Self) -> Self {
+        simd!(_mm512_mask_add_epi64(self, _mm512_cmplt_epu64_mask(x, y), self, Self::splat(EPSILON)))
+    }
+    #[inline(always)]
+    fn sub_eps_if_lt(self, x: Self, y: Self) -> Self {
+        simd!(_mm512_mask_sub_epi64(self, _mm512_cmplt_epu64_mask(x, y), self, Self::splat(EPSILON)))
+    }
+    #[inline(always)]
+    fn min(self, b: Self) -> Self {
+        simd!(_mm512_min_epu64(self, b))
+    }
+}
+
+// The field operations work on arrays of registers, one step for all of them before the
+// next: each product is a chain of about twenty dependent instructions, and the out-of-order
+// core overlaps independent chains only if they are close in program order.
+
+#[inline(always)]
+fn zip<V: Copy, const N: usize>(a: [V; N], b: [V; N], f: impl Fn(V, V) -> V) -> [V; N] {
+    core::array::from_fn(|i| f(a[i], b[i]))
+}
+
+/// `a + c` for any `a` and `c <= P - 1`: on overflow, `a + c - 2^64 <= 2^64 - 2^32 - 1`, so
+/// adding `2^64 mod P` cannot overflow again.
+#[inline(always)]
+fn add_small<V: Lanes, const N: usize>(a: [V; N], c: [V; N]) -> [V; N] {
+    let s = zip(a, c, V::add);
+    core::array::from_fn(|i| s[i].add_eps_if_lt(s[i], c[i]))
+}
+
+/// `hi * 2^64 + lo mod P`, not necessarily canonical.
+#[inline(always)]
+fn reduce128<V: Lanes, const N: usize>(lo: [V; N], hi: [V; N]) -> [V; N] {
+    let eps = V::splat(EPSILON);
+    // hi = hi_hi * 2^32 + hi_lo: hi * 2^64 = hi_lo * (2^32 - 1) - hi_hi.
+    let hi_hi = hi.map(V::shr32);
+    let t0 = zip(lo, hi_hi, V::sub);
+    // On borrow, t0 = lo - hi_hi + 2^64 >= 2^64 - 2^32 + 1: subtracting 2^32 - 1 cannot wrap.
+    let t0: [V; N] = core::array::from_fn(|i| t0[i].sub_eps_if_lt(lo[i], hi_hi[i]));
+    let t1 = hi.map(|h| h.mul32(eps));
+    let r = zip(t0, t1, V::add);
+    // t1 <= (2^32 - 1)^2, so the wrapped sum is below 2^64 - 2^33 + 1 and adding 2^32 - 1 fits.
+    core::array::from_fn(|i| r[i].add_eps_if_lt(r[i], t1[i]))
+}
+
+/// `a * b` from the partial products of the 32-bit halves (`a_hi = a >> 32`, ...).
+#[inline(always)]
+fn mul_halves<V: Lanes, const N: usize>(a: [V; N], a_hi: [V; N], b: [V; N], b_hi: [V; N]) -> [V; N] {
+    let ll = zip(a, b, V::mul32);
+    let lh = zip(a, b_hi, V::mul32);
+    let hl = zip(a_hi, b, V::mul32);
+    let hh = zip(a_hi, b_hi, V::mul32);
+    // a * b = ll + (lh + hl) * 2^32 + hh * 2^64; no sum below can exceed 2^64 - 1.
+    let t = zip(lh, ll, |lh, ll| lh.add(ll.shr32()));
+    let u = zip(hl, t, |hl, t| hl.add(t.and(V::splat(EPSILON))));
+    let lo = zip(ll, u, |ll, u| V::blend_hi(ll, u.shl32()));
+    let hi: [V; N] = core::array::from_fn(|i| hh[i].add(t[i].shr32()).add(u[i].shr32()));
+    reduce128(lo, hi)
+}
+
+#[inline(always)]
+fn mul<V: Lanes, const N: usize>(a: [V; N], b: [V; N]) -> [V; N] {
+    mul_halves(a, a.map(V::shr32), b, b.map(V::shr32))
+}
+
+#[inline(always)]
+fn square<V: Lanes, const N: usize>(a: [V; N]) -> [V; N] {
+    let a_hi = a.map(V::shr32);
+    let ll = zip(a, a, V::mul32);
+    let lh = zip(a, a_hi, V::mul32);
+    let hh = zip(a_hi, a_hi, V::mul32);
+    let t = zip(lh, ll, |lh, ll| lh.add(ll.shr32()));
+    let u = zip(lh, t, |lh, t| lh.add(t.and(V::splat(EPSILON))));
+    let lo = zip(ll, u, |ll, u| V::blend_hi(ll, u.shl32()));
+    let hi: [V; N] = core::array::from_fn(|i| hh[i].add(t[i].shr32()).add(u[i].shr32()));
+    reduce128(lo, hi)
+}
+
+/// `x^7`.
+#[inline(always)]
+fn sbox<V: Lanes, const N: usize>(x: [V; N]) -> [V; N] {
+    let x2 = square(x);
+    let x3 = mul(x, x2);
+    let x4 = square(x2);
+    mul(x3, x4)
+}
+
+/// `hi * 2^32 + lo mod P` for `lo, hi < 2^45`.
+#[inline(always)]
+fn reduce_mds<V: Lanes>(lo: V, hi: V) -> V {
+    let eps = V::splat(EPSILON);
+    let s = hi.add(lo.shr32());
+    // lo + hi * 2^32 = (s >> 32) * 2^64 + (s mod 2^32) * 2^32 + (lo mod 2^32).
+    let low = V::blend_hi(lo, s.shl32());
+    let t = s.shr32().mul32(eps);
+    let r = low.add(t);
+    // t < 2^45: after a wrap the sum is small and adding 2^32 - 1 fits.
+    r.add_eps_if_lt(r, t)
+}
+
+/// `x mod P`: `x - P` wraps above `x` exactly when `x < P`.
+#[inline(always)]
+fn canonical<V: Lanes>(x: V) -> V {
+    x.min(x.sub(V::splat(P)))
+}
+
+// ------------------------------------------------------------------------------------------
+// Eight states, lane-wise.
+
+type Wide = [__m512i; WIDTH];
+
+/// `C x` for the circulant part `C` of the MDS matrix and `x` below `2^32` in every lane,
+/// exactly (below `2^44`), by blocks: with `C = [[A, B], [B, A]]`, `u = (A + B)/2 (x_a + x_b)`
+/// and `v = (A - B)/2 (x_a - x_b)` give `(C x)_a = u + v` and `(C x)_b = u - v`, half the
+/// products of the plain matrix-vector product. `x_a - x_b` is offset to stay non-negative for
+/// the unsigned IFMA; `A - B` has entries of either sign, summed apart.
+#[inline(always)]
+fn circulant_wide(x: &Wide) -> Wide {
+    let zero = __m512i::splat(0);
+    let offset = __m512i::splat(DIFF_OFFSET);
+    let mut sum = [zero; HALF];
+    let mut diff = [zero; HALF];
+    unroll!(K in [0, 1, 2, 3, 4, 5] {
+        sum[K] = x[K].add(x[K + HALF]);
+        diff[K] = x[K].add(offset.sub(x[K + HALF]));
+    });
+    // Rows advance together, one column at a time: eighteen independent sums in flight.
+    let mut u = [zero; HALF];
+    let mut pos = [zero; HALF];
+    // Starting the negative sums at the offset's contribution makes `pos - neg` exact.
+    let mut neg = MDS_DIFF_OFFSET.map(__m512i::splat);
+    unroll!(K in [0, 1, 2, 3, 4, 5] {
+        unroll!(R in [0, 1, 2, 3, 4, 5] {
+            u[R] = u[R].madd52(__m512i::splat(MDS_SUM[R][K]), sum[K]);
+            if MDS_DIFF[R][K] > 0 {
+                pos[R] = pos[R].madd52(__m512i::splat(MDS_DIFF[R][K] as u64), diff[K]);
+            } else if MDS_DIFF[R][K] < 0 {
+                neg[R] = neg[R].madd52(__m512i::splat(MDS_DIFF[R][K].unsigned_abs()), diff[K]);
+            }
+        });
+    });
+    let mut out = [zero; WIDTH];
+    unroll!(R in [0, 1, 2, 3, 4, 5] {
+        let v = pos[R].sub(neg[R]);
+        out[R] = u[R].add(v);
+        out[R + HALF] = u[R].sub(v);
+    });
+    out
+}
+
+#[inline(always)]
+fn mds_wide(s: &Wide) -> Wide {
+    let mask = __m512i::splat(EPSILON);
+    let lo = s.map(|x| x.and(mask));
+    let hi = s.map(|x| x.shr32());
+    let mut l = circulant_wide(&lo);
+    let mut h = circulant_wide(&hi);
+    unroll!(R in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
+        if MDS_DIAG[R] != 0 {
+            l[R] = l[R].madd52(__m512i::splat(MDS_DIAG[R]), lo[R]);
+            h[R] = h[R].madd52(__m512i::splat(MDS_DIAG[R]), hi[R]);
+        }
+    });
+    let mut out = [__m512i::splat(0); WIDTH];
+    unroll!(R in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
+        out[R] = reduce_mds(l[R], h[R]);
+    });
+    out
+}
+
+#[inline(always)]
+fn full_round_wide(s: &mut Wide, rc: &[u64; WIDTH]) {
+    // S-boxes in groups of GROUP registers: enough independent chains, few spills.
+    const GROUP: usize = 6;
+    let mut t = *s;
+    for (g, c) in t.chunks_exact_mut(GROUP).zip(rc.chunks_exact(GROUP)) {
+        let x: [__m512i; GROUP] = core::array::from_fn(|i| g[i]);
+        let c: [__m512i; GROUP] = core::array::from_fn(|i| __m512i::splat(c[i]));
+        g.copy_from_slice(&sbox(add_small(x, c)));
+    }
+    *s = mds_wide(&t);
+}
+
+fn permute_wide(s: &mut Wide) {
+    for rc in &FULL_RC[..N_FULL / 2] {
+        full_round_wide(s, rc);
+    }
+    for &rc in &PARTIAL_RC {
+        [s[0]] = sbox(add_small([s[0]], [__m512i::splat(rc)]));
+        *s = mds_wide(s);
+    }
+    for rc in &FULL_RC[N_FULL / 2..] {
+        full_round_wide(s, rc);
+    }
+    for x in s.iter_mut() {
+        *x = canonical(*x);
+    }
+}
+
+/// Permutes eight states at once. The outputs are canonical.
+pub(super) fn permute_x8(states: &mut [[u64; WIDTH]; 8]) {
+    let mut cols = [[0u64; 8]; WIDTH];
+    for (j, state) in states.iter().enumerate() {
+        for (i, &x) in state.iter().enumerate() {
+            cols[i][j] = x;
+        }
+    }
+    // SAFETY: each `[u64; 8]` is 64 readable bytes; `loadu` has no alignment requirement.
+    let mut s: Wide = cols.map(|c| unsafe { _mm512_loadu_si512(c.as_ptr().cast()) });
+    permute_wide(&mut s);
+    for (c, x) in cols.iter_mut().zip(s) {
+        // SAFETY: each `[u64; 8]` is 64 writable bytes; `storeu` has no alignment requirement.
+        unsafe { _mm512_storeu_si512(c.as_mut_ptr().cast(), x) };
+    }
+    for (j, state) in states.iter_mut().enumerate() {
+        for (i, x) in state.iter_mut().enumerate() {
+            *x = cols[i][j];
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Scalar arithmetic (`mulx`): lower latency than the vector form, for the chain of S-boxes of
+// the partial rounds.
+
+/// `x mod P` for any 128-bit `x`, not necessarily canonical.
+#[inline(always)]
+fn reduce128_scalar(x: u128) -> u64 {
+    let (lo, hi) = (x as u64, (x >> 64) as u64);
+    let (t0, borrow) = lo.overflowing_sub(hi >> 32);
+    let t0 = t0.wrapping_sub(EPSILON * borrow as u64);
+    let t1 = (hi & EPSILON) * EPSILON;
+    let (r, carry) = t0.overflowing_add(t1);
+    r.wrapping_add(EPSILON * carry as u64)
+}
+
+#[inline(always)]
+fn mul_scalar(a: u64, b: u64) -> u64 {
+    reduce128_scalar(a as u128 * b as u128)
+}
+
+#[inline(always)]
+fn sbox_scalar(x: u64) -> u64 {
+    let x2 = mul_scalar(x, x);
+    let x3 = mul_scalar(x, x2);
+    let x4 = mul_scalar(x2, x2);
+    mul_scalar(x3, x4)
+}
+
+/// `a + c` for `c <= P - 1` (see [`add_small`]).
+#[inline(always)]
+fn add_small_scalar(a: u64, c: u64) -> u64 {
+    let (s, carry) = a.overflowing_add(c);
+    s.wrapping_add(EPSILON * carry as u64)
+}
+
+// ------------------------------------------------------------------------------------------
+// One state in three ymm registers.
+
+type Narrow = [__m256i; 3];
+
+/// `v` rotated left by `T` elements (`T` in 1..4) within the 12-element state.
+#[inline(always)]
+fn rotate<const T: i32>(v: &Narrow) -> Narrow {
+    [
+        simd!(_mm256_alignr_epi64::<T>(v[1], v[0])),
+        simd!(_mm256_alignr_epi64::<T>(v[2], v[1])),
+        simd!(_mm256_alignr_epi64::<T>(v[0], v[2])),
+    ]
+}
+
+#[inline(always)]
+fn load4(x: &[u64]) -> __m256i {
+    assert!(x.len() >= 4);
+    // SAFETY: `x` has at least 4 elements (checked above, at compile time for constants), 32
+    // readable bytes; `loadu` has no alignment requirement.
+    unsafe { _mm256_loadu_si256(x.as_ptr().cast()) }
+}
+
+#[inline(always)]
+fn lane0(v: __m256i) -> u64 {
+    simd!(_mm_cvtsi128_si64(_mm256_castsi256_si128(v))) as u64
+}
+
+/// `v` with lane 0 replaced by `x`.
+#[inline(always)]
+fn with_lane0(v: __m256i, x: u64) -> __m256i {
+    simd!(_mm256_blend_epi32::<0b11>(v, _mm256_castsi128_si256(_mm_cvtsi64_si128(x as i64))))
+}
+
+/// Lane sums of `lo` and `hi`: `(sum(lo), sum(hi))`.
+#[inline(always)]
+fn horizontal_sums(lo: __m256i, hi: __m256i) -> (u64, u64) {
+    let pairs = simd!(_mm256_add_epi64(_mm256_unpacklo_epi64(lo, hi), _mm256_unpackhi_epi64(lo, hi)));
+    let sums = simd!(_mm_add_epi64(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256::<1>(pairs)));
+    (simd!(_mm_cvtsi128_si64(sums)) as u64, simd!(_mm_extract_epi64::<1>(sums)) as u64)
+}
+
+/// The MDS layer over the integers, before reduction: for 32-bit halves `lo` and `hi` of the
+/// state, `(MDS lo, MDS hi)`, each sum below `2^44`.
+#[inline(always)]
+fn mds_sums_narrow(lo: &Narrow, hi: &Narrow) -> (Narrow, Narrow) {
+    // rot[t][k]: register k of the state rotated by t; rotating by 4q + t selects register
+    // (k + q) mod 3 of rot[t].
+    let rot_lo = [*lo, rotate::<1>(lo), rotate::<2>(lo), rotate::<3>(lo)];
+    let rot_hi = [*hi, rotate::<1>(hi), rotate::<2>(hi), rotate::<3>(hi)];
+    let c = MDS_CIRC.map(__m256i::splat);
+    let zero = __m256i::splat(0);
+    // Three partial sums per register and half keep the dependency chains short; all eighteen
+    // advance together.
+    let mut acc_lo = [[zero; 3]; 3];
+    let mut acc_hi = [[zero; 3]; 3];
+    unroll!(K in [0, 1, 2] {
+        // The diagonal part joins the rotation by 0.
+        let first = c[0].add(load4(&MDS_DIAG[4 * K..]));
+        acc_lo[K][0] = first.mul32(lo[K]);
+        acc_hi[K][0] = first.mul32(hi[K]);
+    });
+    unroll!(I in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] {
+        unroll!(K in [0, 1, 2] {
+            let reg = (K + I / 4) % 3;
+            acc_lo[K][I % 3] = acc_lo[K][I % 3].madd52(c[I], rot_lo[I % 4][reg]);
+            acc_hi[K][I % 3] = acc_hi[K][I % 3].madd52(c[I], rot_hi[I % 4][reg]);
+        });
+    });
+    let sum_lo = acc_lo.map(|a| a[0].add(a[1]).add(a[2]));
+    let sum_hi = acc_hi.map(|a| a[0].add(a[1]).add(a[2]));
+    (sum_lo, sum_hi)
+}
+
+#[inline(always)]
+fn mds_narrow(s: &Narrow) -> Narrow {
+    let mask = __m256i::splat(EPSILON);
+    let (l, h) = mds_sums_narrow(&s.map(|x| x.and(mask)), &s.map(|x| x.shr32()));
+    [reduce_mds(l[0], h[0]), reduce_mds(l[1], h[1]), reduce_mds(l[2], h[2])]
+}
+
+#[inline(always)]
+fn full_round_narrow(s: &mut Narrow, rc: &[u64; WIDTH]) {
+    let rc = [load4(rc), load4(&rc[4..]), load4(&rc[8..])];
+    *s = mds_narrow(&sbox(add_small(*s, rc)));
+}
+
+/// The partial rounds. Element 0 (the only one through an S-box) is kept in a general-purpose
+/// register and its chain of S-boxes runs on scalar multiplications, which have a third of the
+/// latency of vector ones; elements 1..12 stay in vector registers. A round's output 0 is
+/// `MDS[0][0] x + (row 0 of the MDS) . u` for the S-box output `x` and the other elements `u`;
+/// the second term is known one round early (see `LOOKAHEAD_X`), so the vector work stays off
+/// the scalar chain.
+#[inline(always)]
+fn partial_rounds_narrow(s: &mut Narrow) {
+    let mask = __m256i::splat(EPSILON);
+    // Halves of elements 1..12; lane 0 (element 0) cleared (a shift by 64 clears a lane).
+    let mask0 = simd!(_mm256_set_epi64x(EPSILON as i64, EPSILON as i64, EPSILON as i64, 0));
+    let shift0 = simd!(_mm256_set_epi64x(32, 32, 32, 64));
+    let split = |u: &Narrow| -> (Narrow, Narrow) {
+        (
+            [u[0].and(mask0), u[1].and(mask), u[2].and(mask)],
+            [simd!(_mm256_srlv_epi64(u[0], shift0)), u[1].shr32(), u[2].shr32()],
+        )
+    };
+    let col0 = [load4(&MDS_COL0), load4(&MDS_COL0[4..]), load4(&MDS_COL0[8..])];
+    let ahead = [load4(&LOOKAHEAD_U), load4(&LOOKAHEAD_U[4..]), load4(&LOOKAHEAD_U[8..])];
+    let m00 = MDS_COL0[0] as u128;
+
+    let mut x = sbox_scalar(add_small_scalar(lane0(s[0]), PARTIAL_RC[0]));
+    let (mut lo, mut hi) = split(s);
+    let (mut sum_lo, mut sum_hi) = mds_sums_narrow(&lo, &hi);
+    // `p`: the part of the next S-box input not depending on `x`, plus its round constant.
+    let mut p = ((lane0(sum_hi[0]) as u128) << 32) + lane0(sum_lo[0]) as u128 + PARTIAL_RC[1] as u128;
+    for r in 0..N_PARTIAL {
+        // Look-ahead for the round after the next, from this round's u.
+        let (ahead_lo, ahead_hi) = horizontal_sums(
+            __m256i::splat(0).madd52(ahead[0], lo[0]).madd52(ahead[1], lo[1]).madd52(ahead[2], lo[2]),
+            __m256i::splat(0).madd52(ahead[0], hi[0]).madd52(ahead[1], hi[1]).madd52(ahead[2], hi[2]),
+        );
+        let next = reduce128_scalar(m00 * x as u128 + p);
+        // The other elements of the round's output: add x times column 0, reduce.
+        let xv = __m256i::splat(x);
+        let (x_lo, x_hi) = (xv.and(mask), xv.shr32());
+        let u: Narrow =
+            core::array::from_fn(|k| reduce_mds(sum_lo[k].madd52(col0[k], x_lo), sum_hi[k].madd52(col0[k], x_hi)));
+        if r + 1 == N_PARTIAL {
+            *s = [with_lane0(u[0], next), u[1], u[2]];
+            break;
+        }
+        let rc = if r + 2 < N_PARTIAL { PARTIAL_RC[r + 2] } else { 0 };
+        p = LOOKAHEAD_X as u128 * x as u128 + ((ahead_hi as u128) << 32) + ahead_lo as u128 + rc as u128;
+        x = sbox_scalar(next);
+        (lo, hi) = split(&u);
+        (sum_lo, sum_hi) = mds_sums_narrow(&lo, &hi);
+    }
+}
+
+fn permute_narrow(s: &mut Narrow) {
+    for rc in &FULL_RC[..N_FULL / 2] {
+        full_round_narrow(s, rc);
+    }
+    partial_rounds_narrow(s);
+    for rc in &FULL_RC[N_FULL / 2..] {
+        full_round_narrow(s, rc);
+    }
+    for x in s.iter_mut() {
+        *x = canonical(*x);
+    }
+}
+
+/// Permutes one state. The output is canonical.
+pub(super) fn permute(state: &mut [u64; WIDTH]) {
+    let mut s: Narrow = [load4(state), load4(&state[4..]), load4(&state[8..])];
+    permute_narrow(&mut s);
+    for (k, x) in s.into_iter().enumerate() {
+        // SAFETY: `state[4k..4k + 4]` is 32 writable bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(state[4 * k..].as_mut_ptr().cast(), x) };
+    }
+}
