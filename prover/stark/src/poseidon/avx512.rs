@@ -66,6 +66,8 @@ trait Lanes: Copy {
     fn sub_eps_if_lt(self, x: Self, y: Self) -> Self;
     /// `min(self, b)`, unsigned.
     fn min(self, b: Self) -> Self;
+    /// Low 32 bits of each lane times `2^32 - 1`.
+    fn mul_eps(self) -> Self;
 }
 
 impl Lanes for __m256i {
@@ -123,6 +125,11 @@ impl Lanes for __m256i {
     fn min(self, b: Self) -> Self {
         simd!(_mm256_min_epu64(self, b))
     }
+    // The compiler's shift, mask and subtraction have less latency than the multiplication.
+    #[inline(always)]
+    fn mul_eps(self) -> Self {
+        self.mul32(Self::splat(EPSILON))
+    }
 }
 
 impl Lanes for __m512i {
@@ -176,6 +183,16 @@ impl Lanes for __m512i {
     fn min(self, b: Self) -> Self {
         simd!(_mm512_min_epu64(self, b))
     }
+    // One multiplication instead of the compiler's shift, mask and subtraction: eight states
+    // are bound by the number of instructions, and the multiplier has room.
+    #[inline(always)]
+    fn mul_eps(self) -> Self {
+        let mut eps = Self::splat(EPSILON);
+        // SAFETY: an empty assembly statement that only hides the constant from the optimizer;
+        // it reads and writes nothing else.
+        unsafe { core::arch::asm!("/* {0} */", inout(zmm_reg) eps, options(pure, nomem, nostack, preserves_flags)) };
+        self.mul32(eps)
+    }
 }
 
 // The field operations work on arrays of registers, one step for all of them before the
@@ -198,13 +215,12 @@ fn add_small<V: Lanes, const N: usize>(a: [V; N], c: [V; N]) -> [V; N] {
 /// `hi * 2^64 + lo mod P`, not necessarily canonical.
 #[inline(always)]
 fn reduce128<V: Lanes, const N: usize>(lo: [V; N], hi: [V; N]) -> [V; N] {
-    let eps = V::splat(EPSILON);
     // hi = hi_hi * 2^32 + hi_lo: hi * 2^64 = hi_lo * (2^32 - 1) - hi_hi.
     let hi_hi = hi.map(V::shr32);
     let t0 = zip(lo, hi_hi, V::sub);
     // On borrow, t0 = lo - hi_hi + 2^64 >= 2^64 - 2^32 + 1: subtracting 2^32 - 1 cannot wrap.
     let t0: [V; N] = core::array::from_fn(|i| t0[i].sub_eps_if_lt(lo[i], hi_hi[i]));
-    let t1 = hi.map(|h| h.mul32(eps));
+    let t1 = hi.map(V::mul_eps);
     let r = zip(t0, t1, V::add);
     // t1 <= (2^32 - 1)^2, so the wrapped sum is below 2^64 - 2^33 + 1 and adding 2^32 - 1 fits.
     core::array::from_fn(|i| r[i].add_eps_if_lt(r[i], t1[i]))
@@ -255,11 +271,10 @@ fn sbox<V: Lanes, const N: usize>(x: [V; N]) -> [V; N] {
 /// `hi * 2^32 + lo mod P` for `lo, hi < 2^45`.
 #[inline(always)]
 fn reduce_mds<V: Lanes>(lo: V, hi: V) -> V {
-    let eps = V::splat(EPSILON);
     let s = hi.add(lo.shr32());
     // lo + hi * 2^32 = (s >> 32) * 2^64 + (s mod 2^32) * 2^32 + (lo mod 2^32).
     let low = V::blend_hi(lo, s.shl32());
-    let t = s.shr32().mul32(eps);
+    let t = s.shr32().mul_eps();
     let r = low.add(t);
     // t < 2^45: after a wrap the sum is small and adding 2^32 - 1 fits.
     r.add_eps_if_lt(r, t)
@@ -390,15 +405,39 @@ pub(super) fn permute_x8(states: &mut [[u64; WIDTH]; 8]) {
 // Scalar arithmetic (`mulx`): lower latency than the vector form, for the chain of S-boxes of
 // the partial rounds.
 
-/// `x mod P` for any 128-bit `x`, not necessarily canonical.
+/// `x mod P` for any 128-bit `x`, not necessarily canonical: `x = lo + hi * 2^64` and
+/// `hi * 2^64 = (hi mod 2^32) * (2^32 - 1) - (hi >> 32) mod P`, as in [`reduce128`].
+///
+/// In assembly: written in Rust, the compiler packs two independent reductions into one vector
+/// register (moving values to and from it and comparing into mask registers), which more than
+/// doubles the latency of the S-box chain.
 #[inline(always)]
 fn reduce128_scalar(x: u128) -> u64 {
-    let (lo, hi) = (x as u64, (x >> 64) as u64);
-    let (t0, borrow) = lo.overflowing_sub(hi >> 32);
-    let t0 = t0.wrapping_sub(EPSILON * borrow as u64);
-    let t1 = (hi & EPSILON) * EPSILON;
-    let (r, carry) = t0.overflowing_add(t1);
-    r.wrapping_add(EPSILON * carry as u64)
+    let (mut lo, mut hi) = (x as u64, (x >> 64) as u64);
+    // SAFETY: arithmetic on the listed registers only; no memory, no stack.
+    unsafe {
+        core::arch::asm!(
+            "mov {t:e}, {hi:e}",
+            "shr {hi}, 32",
+            "mov {u}, {t}",
+            "shl {u}, 32",
+            "sub {u}, {t}",
+            // lo - (hi >> 32); on borrow, subtract 2^32 - 1 (cannot wrap again).
+            "sub {lo}, {hi}",
+            "sbb {hi:e}, {hi:e}",
+            "sub {lo}, {hi}",
+            // + (hi mod 2^32) * (2^32 - 1); on carry, add 2^32 - 1 (cannot carry again).
+            "add {lo}, {u}",
+            "sbb {hi:e}, {hi:e}",
+            "add {lo}, {hi}",
+            lo = inout(reg) lo,
+            hi = inout(reg) hi,
+            t = out(reg) _,
+            u = out(reg) _,
+            options(pure, nomem, nostack),
+        );
+    }
+    lo
 }
 
 #[inline(always)]
@@ -530,18 +569,23 @@ fn partial_rounds_narrow(s: &mut Narrow) {
     let ahead = [load4(&LOOKAHEAD_U), load4(&LOOKAHEAD_U[4..]), load4(&LOOKAHEAD_U[8..])];
     let m00 = MDS_COL0[0] as u128;
 
-    let mut x = sbox_scalar(add_small_scalar(lane0(s[0]), PARTIAL_RC[0]));
+    // The chain of S-box inputs `next -> MDS[0][0] next^7 + p`: the factor `MDS[0][0]` joins
+    // `next` alongside the first squaring and `p` the last product before its reduction, so a
+    // round costs three multiplications' latency. `x = next^7` itself (for the other elements
+    // and the look-ahead) is computed off the chain. The scalar chain comes first in program
+    // order, so that the vector work waiting on it does not hold it back.
+    let mut next = add_small_scalar(lane0(s[0]), PARTIAL_RC[0]);
     let (mut lo, mut hi) = split(s);
     let (mut sum_lo, mut sum_hi) = mds_sums_narrow(&lo, &hi);
-    // `p`: the part of the next S-box input not depending on `x`, plus its round constant.
-    let mut p = ((lane0(sum_hi[0]) as u128) << 32) + lane0(sum_lo[0]) as u128 + PARTIAL_RC[1] as u128;
+    // `p`: the part of the next S-box input not depending on this round's S-box output, with
+    // its round constant, reduced.
+    let mut p = reduce128_scalar(((lane0(sum_hi[0]) as u128) << 32) + lane0(sum_lo[0]) as u128 + PARTIAL_RC[1] as u128);
     for r in 0..N_PARTIAL {
-        // Look-ahead for the round after the next, from this round's u.
-        let (ahead_lo, ahead_hi) = horizontal_sums(
-            __m256i::splat(0).madd52(ahead[0], lo[0]).madd52(ahead[1], lo[1]).madd52(ahead[2], lo[2]),
-            __m256i::splat(0).madd52(ahead[0], hi[0]).madd52(ahead[1], hi[1]).madd52(ahead[2], hi[2]),
-        );
-        let next = reduce128_scalar(m00 * x as u128 + p);
+        let x2 = mul_scalar(next, next);
+        let scaled = reduce128_scalar(m00 * next as u128);
+        let x4 = mul_scalar(x2, x2);
+        let x = mul_scalar(mul_scalar(next, x2), x4);
+        next = reduce128_scalar(mul_scalar(scaled, x2) as u128 * x4 as u128 + p as u128);
         // The other elements of the round's output: add x times column 0, reduce.
         let xv = __m256i::splat(x);
         let (x_lo, x_hi) = (xv.and(mask), xv.shr32());
@@ -551,9 +595,15 @@ fn partial_rounds_narrow(s: &mut Narrow) {
             *s = [with_lane0(u[0], next), u[1], u[2]];
             break;
         }
+        // Look-ahead for the round after the next, from this round's x and u.
+        let (ahead_lo, ahead_hi) = horizontal_sums(
+            __m256i::splat(0).madd52(ahead[0], lo[0]).madd52(ahead[1], lo[1]).madd52(ahead[2], lo[2]),
+            __m256i::splat(0).madd52(ahead[0], hi[0]).madd52(ahead[1], hi[1]).madd52(ahead[2], hi[2]),
+        );
         let rc = if r + 2 < N_PARTIAL { PARTIAL_RC[r + 2] } else { 0 };
-        p = LOOKAHEAD_X as u128 * x as u128 + ((ahead_hi as u128) << 32) + ahead_lo as u128 + rc as u128;
-        x = sbox_scalar(next);
+        p = reduce128_scalar(
+            LOOKAHEAD_X as u128 * x as u128 + ((ahead_hi as u128) << 32) + ahead_lo as u128 + rc as u128,
+        );
         (lo, hi) = split(&u);
         (sum_lo, sum_hi) = mds_sums_narrow(&lo, &hi);
     }
