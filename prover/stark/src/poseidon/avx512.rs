@@ -107,19 +107,15 @@ impl Lanes for __m256i {
     fn blend_hi(lo: Self, hi: Self) -> Self {
         simd!(_mm256_blend_epi32::<0b1010_1010>(lo, hi))
     }
-    // One state is latency-bound: an AVX2 compare into a vector mask takes one cycle, a compare
-    // into a mask register several. Flipping the sign bits turns the signed compare unsigned.
+    // A compare into a mask register and a masked add: two instructions. (An AVX2 compare into
+    // a vector mask has less latency but needs three more instructions; measured slower.)
     #[inline(always)]
     fn add_eps_if_lt(self, x: Self, y: Self) -> Self {
-        let sign = Self::splat(1 << 63);
-        let lt = simd!(_mm256_cmpgt_epi64(_mm256_xor_si256(y, sign), _mm256_xor_si256(x, sign)));
-        self.add(lt.and(Self::splat(EPSILON)))
+        simd!(_mm256_mask_add_epi64(self, _mm256_cmplt_epu64_mask(x, y), self, Self::splat(EPSILON)))
     }
     #[inline(always)]
     fn sub_eps_if_lt(self, x: Self, y: Self) -> Self {
-        let sign = Self::splat(1 << 63);
-        let lt = simd!(_mm256_cmpgt_epi64(_mm256_xor_si256(y, sign), _mm256_xor_si256(x, sign)));
-        self.sub(lt.and(Self::splat(EPSILON)))
+        simd!(_mm256_mask_sub_epi64(self, _mm256_cmplt_epu64_mask(x, y), self, Self::splat(EPSILON)))
     }
     #[inline(always)]
     fn min(self, b: Self) -> Self {
@@ -169,8 +165,6 @@ impl Lanes for __m512i {
     fn blend_hi(lo: Self, hi: Self) -> Self {
         simd!(_mm512_mask_blend_epi32(0xAAAA, lo, hi))
     }
-    // Eight states are throughput-bound: a compare into a mask register and a masked add are
-    // two instructions.
     #[inline(always)]
     fn add_eps_if_lt(self, x: Self, y: Self) -> Self {
         simd!(_mm512_mask_add_epi64(self, _mm512_cmplt_epu64_mask(x, y), self, Self::splat(EPSILON)))
@@ -413,7 +407,7 @@ pub(super) fn permute_x8(states: &mut [[u64; WIDTH]; 8]) {
 /// doubles the latency of the S-box chain.
 #[inline(always)]
 fn reduce128_scalar(x: u128) -> u64 {
-    let (mut lo, mut hi) = (x as u64, (x >> 64) as u64);
+    let (mut lo, hi) = (x as u64, (x >> 64) as u64);
     // SAFETY: arithmetic on the listed registers only; no memory, no stack.
     unsafe {
         core::arch::asm!(
@@ -431,7 +425,7 @@ fn reduce128_scalar(x: u128) -> u64 {
             "sbb {hi:e}, {hi:e}",
             "add {lo}, {hi}",
             lo = inout(reg) lo,
-            hi = inout(reg) hi,
+            hi = inout(reg) hi => _,
             t = out(reg) _,
             u = out(reg) _,
             options(pure, nomem, nostack),
@@ -443,14 +437,6 @@ fn reduce128_scalar(x: u128) -> u64 {
 #[inline(always)]
 fn mul_scalar(a: u64, b: u64) -> u64 {
     reduce128_scalar(a as u128 * b as u128)
-}
-
-#[inline(always)]
-fn sbox_scalar(x: u64) -> u64 {
-    let x2 = mul_scalar(x, x);
-    let x3 = mul_scalar(x, x2);
-    let x4 = mul_scalar(x2, x2);
-    mul_scalar(x3, x4)
 }
 
 /// `a + c` for `c <= P - 1` (see [`add_small`]).

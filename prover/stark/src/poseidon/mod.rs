@@ -46,8 +46,9 @@ mod imp;
 use plonky2::field::extension::quadratic::QuadraticExtension;
 use plonky2::field::extension::Extendable;
 use plonky2::field::goldilocks_field::GoldilocksField;
-use plonky2::hash::hash_types::{HashOut, RichField};
-use plonky2::hash::hashing::{compress, hash_n_to_hash_no_pad, PlonkyPermutation};
+use plonky2::field::types::{Field, PrimeField64};
+use plonky2::hash::hash_types::{HashOut, RichField, NUM_HASH_OUT_ELTS};
+use plonky2::hash::hashing::{compress, PlonkyPermutation};
 use plonky2::hash::poseidon::{PoseidonHash, PoseidonPermutation, SPONGE_RATE, SPONGE_WIDTH};
 use plonky2::iop::target::{BoolTarget, Target};
 use plonky2::plonk::circuit_builder::CircuitBuilder;
@@ -134,8 +135,27 @@ impl Hasher<F> for FastPoseidonHash {
     type Hash = HashOut<F>;
     type Permutation = FastPoseidonPermutation;
 
+    // plonky2's generic sponge collects the output in a `Vec`: one allocation per hashed leaf.
     fn hash_no_pad(input: &[F]) -> Self::Hash {
-        hash_n_to_hash_no_pad::<F, Self::Permutation>(input)
+        let mut state = [F::ZERO; WIDTH];
+        for chunk in input.chunks(RATE) {
+            state[..chunk.len()].copy_from_slice(chunk);
+            permute(&mut state);
+        }
+        HashOut { elements: [state[0], state[1], state[2], state[3]] }
+    }
+
+    // The default builds the short input's bytes in a `Vec`.
+    fn hash_or_noop(input: &[F]) -> Self::Hash {
+        if input.len() <= NUM_HASH_OUT_ELTS {
+            let mut elements = [F::ZERO; NUM_HASH_OUT_ELTS];
+            for (e, x) in elements.iter_mut().zip(input) {
+                *e = F::from_canonical_u64(x.to_canonical_u64());
+            }
+            HashOut { elements }
+        } else {
+            Self::hash_no_pad(input)
+        }
     }
 
     fn two_to_one(left: Self::Hash, right: Self::Hash) -> Self::Hash {
