@@ -39,7 +39,7 @@ pub(crate) const MDS_SUM: [[u64; HALF]; HALF] = {
         let mut k = 0;
         while k < HALF {
             let sum = MDS_CIRC[(k + WIDTH - r) % WIDTH] + MDS_CIRC[(k + HALF + WIDTH - r) % WIDTH];
-            assert!(sum % 2 == 0, "the MDS blocks are expected to have an even sum");
+            assert!(sum.is_multiple_of(2), "the MDS blocks are expected to have an even sum");
             m[r][k] = sum / 2;
             k += 1;
         }
@@ -135,6 +135,45 @@ pub(crate) const LOOKAHEAD_U: [u64; WIDTH] = {
         let mut i = 1;
         while i < WIDTH {
             c[j] += MDS_ROW0[i] * mds_entry(i, j);
+            i += 1;
+        }
+        j += 1;
+    }
+    c
+};
+
+/// Two partial rounds' linear layers at once, by columns: `MDS_TWICE[j][r] = T[r][j]` for
+/// `T = MDS Z MDS`, where `Z` clears element 0. If `v` is a partial round's input with element 0
+/// replaced by its S-box output, and `x'` is the next round's S-box output, the state after both
+/// rounds is `T v + x' MDS_COL0`, exactly over the integers.
+pub(crate) const MDS_TWICE: [[u64; WIDTH]; WIDTH] = {
+    let mut t = [[0; WIDTH]; WIDTH];
+    let mut r = 0;
+    while r < WIDTH {
+        let mut j = 0;
+        while j < WIDTH {
+            let mut m = 1;
+            while m < WIDTH {
+                t[j][r] += mds_entry(r, m) * mds_entry(m, j);
+                m += 1;
+            }
+            j += 1;
+        }
+        r += 1;
+    }
+    t
+};
+
+/// Look-ahead over two rounds: with `v` and `x'` as in [`MDS_TWICE`], and `u` elements 1..12 of
+/// the state after both rounds, `MDS_ROW0 . u = LOOKAHEAD_X x' + LOOKAHEAD2 . v`: the part of
+/// the next round's output 0 not depending on its S-box output, known two rounds early.
+pub(crate) const LOOKAHEAD2: [u64; WIDTH] = {
+    let mut c = [0; WIDTH];
+    let mut j = 0;
+    while j < WIDTH {
+        let mut i = 1;
+        while i < WIDTH {
+            c[j] += MDS_ROW0[i] * MDS_TWICE[j][i];
             i += 1;
         }
         j += 1;
@@ -259,4 +298,17 @@ const _: () = {
         j += 1;
     }
     assert!(LOOKAHEAD_X < 1 << 16);
+    // Two rounds at once: IFMA products of 32-bit halves and `MDS_TWICE` entries (below 2^52),
+    // twelve per output; the second look-ahead multiplies halves by its entries exactly in 64
+    // bits (`vpmuludq`), eleven per output, and the scalar side adds its entry 0 times `x`.
+    let mut r = 0;
+    while r < WIDTH {
+        let mut j = 0;
+        while j < WIDTH {
+            assert!(MDS_TWICE[r][j] < 1 << 16);
+            j += 1;
+        }
+        assert!(LOOKAHEAD2[r] < 1 << 26);
+        r += 1;
+    }
 };
