@@ -9,6 +9,13 @@
 
 #![cfg_attr(target_arch = "mips", no_std, no_main)]
 
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+extern crate alloc;
+
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+use alloc::string::String;
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+use zkmips_executor::crypto::{self, Address, B256, Coordinate, CurveOps, Point, Signature};
 use zkmips_executor::{BlockInput, Phase, Platform, execute_block_with};
 
 #[cfg(target_arch = "mips")]
@@ -34,13 +41,46 @@ extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
 /// Exit code for a block the executor rejects.
 const REJECTED: u32 = 2;
 
-/// The VM as the executor's platform. Sender recovery keeps the default (k256 in software) until
-/// the VM's SECP256K1 calls are proven; phases are timed with the instruction clock.
+/// The VM as the executor's platform: sender recovery and ECRECOVER on the VM's SECP256K1 calls
+/// (feature `secp256k1-precompile`, else k256 in software); phases are timed with the instruction
+/// clock.
 struct Vm {
     last: u64,
 }
 
+/// secp256k1's point operations as the VM's SECP256K1 calls.
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+#[derive(Clone, Copy, Debug, Default)]
+struct VmCurve;
+
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+impl CurveOps for VmCurve {
+    fn add(&self, p: &mut Point, q: &Point) {
+        zkmips_guest::syscall::secp256k1_add(p, q);
+    }
+
+    fn double(&self, p: &mut Point) {
+        zkmips_guest::syscall::secp256k1_double(p);
+    }
+
+    /// The call stops the program when `x` is no point's coordinate: a transaction signed so is
+    /// invalid, and so is its block. (ECRECOVER decompresses in software; see `PrecompilesWith`.)
+    fn decompress(&self, x: &Coordinate, odd: bool) -> Option<Coordinate> {
+        Some(zkmips_guest::syscall::secp256k1_decompress(x, odd))
+    }
+}
+
 impl Platform for Vm {
+    #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+    fn recover_signer(&self, signature: &Signature, hash: B256) -> Result<Address, String> {
+        crypto::recover_signer_with(&VmCurve, signature, hash)
+    }
+
+    #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+    fn install_precompiles(&self) {
+        crypto::install_precompiles(crypto::PrecompilesWith(VmCurve));
+    }
+
     fn phase_done(&mut self, phase: Phase) {
         let name = match phase {
             Phase::Decode => "decode",
