@@ -63,10 +63,10 @@ impl CurveOps for VmCurve {
         zkmips_guest::syscall::secp256k1_double(p);
     }
 
-    /// The call stops the program when `x` is no point's coordinate: a transaction signed so is
-    /// invalid, and so is its block. (ECRECOVER decompresses in software; see `PrecompilesWith`.)
+    /// The call would stop the program when `x` is no point's coordinate, so that is checked
+    /// first (in software, about 10 times cheaper than the square root).
     fn decompress(&self, x: &Coordinate, odd: bool) -> Option<Coordinate> {
-        Some(zkmips_guest::syscall::secp256k1_decompress(x, odd))
+        crypto::is_x_coordinate(x).then(|| zkmips_guest::syscall::secp256k1_decompress(x, odd))
     }
 }
 

@@ -161,6 +161,9 @@ enum Command {
         /// With --vm: run this build of the block program instead of the built-in one.
         #[arg(long, value_name = "ELF", requires = "vm")]
         elf: Option<PathBuf>,
+        /// With --vm: print the N functions that executed the most instructions.
+        #[arg(long, value_name = "N", requires = "vm")]
+        profile: Option<usize>,
     },
     /// Fetch block N and the witness of the state it touches from a JSON-RPC node.
     ///
@@ -231,8 +234,8 @@ fn main() -> ExitCode {
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
         Command::BlockchainTest { vm, paths } => geth::cmd_blockchain_test(&paths, vm),
-        Command::ExecuteBlock { witness, block, vm, elf } => {
-            geth::cmd_execute_block(&witness, block, vm, elf.as_deref())
+        Command::ExecuteBlock { witness, block, vm, elf, profile } => {
+            geth::cmd_execute_block(&witness, block, vm, elf.as_deref(), profile)
         }
         Command::Fetch { rpc, block, output, strategy, fork, concurrency, timeout, retries } => {
             fetch::cmd_fetch(&rpc, block, output, &strategy, fork.as_deref(), concurrency, timeout, retries)
