@@ -59,7 +59,7 @@ pub fn cmd_blockchain_test(paths: &[PathBuf], in_vm: bool) -> Result<ExitCode> {
 /// Reads a block input: a witness file (`zkmips fetch`), a recording of JSON-RPC responses (`.json` or `.json.gz`, the format of
 /// `../shared/testdata/mainnet-rpc`), from which the input of block `number` (default: the newest
 /// recorded block) is built, or else the bincode `BlockInput` the block program reads.
-fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
+pub fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if name.ends_with(".json") || name.ends_with(".json.gz") {
         let recorded = Recorded::load(path).with_context(|| format!("cannot load recording {}", path.display()))?;
@@ -144,7 +144,7 @@ pub fn cmd_execute_block(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_statement(s: &PublicStatement) {
+pub fn print_statement(s: &PublicStatement) {
     println!("chain id: {}", s.chain_id);
     println!("parent hash: {}", s.parent_hash);
     println!("block hash: {}", s.block_hash);
