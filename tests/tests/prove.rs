@@ -37,13 +37,8 @@ fn workload(rounds: u32) -> Vec<Vec<u8>> {
 }
 
 /// The digest and exit code of a plain VM run.
-fn run_plain(input: Vec<Vec<u8>>) -> ([u32; 8], u32) {
-    let (digest, code, _) = run_plain_with_values(input);
-    (digest, code)
-}
-
 /// The digest, exit code and public values of a plain VM run.
-fn run_plain_with_values(input: Vec<Vec<u8>>) -> ([u32; 8], u32, Vec<u8>) {
+fn run_plain(input: Vec<Vec<u8>>) -> ([u32; 8], u32, Vec<u8>) {
     let state = State::new(abi_test(), &[], &[], input).unwrap();
     let mut m = Machine::from_state(state).with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
     let code = m.run_to_exit(&mut zkmips_vm::NoTrace, 1 << 30).unwrap();
@@ -66,7 +61,7 @@ fn a_multi_segment_run_proves_and_verifies() {
     assert!(proof.segments.len() >= 2, "{} segments", proof.segments.len());
     let id = program_id(abi_test()).unwrap();
     let verified = verify_proof(proof, id).expect("valid proof");
-    let (digest, code, values) = run_plain_with_values(workload(100));
+    let (digest, code, values) = run_plain(workload(100));
     assert_eq!(verified.exit_code, code);
     assert_eq!(verified.digest, digest);
     assert_eq!(verified.segments, proof.segments.len());
@@ -585,7 +580,7 @@ fn cli_proves_and_verifies_and_rejects() {
     let r = zkmips(&["verify".as_ref(), proof.as_os_str(), "--elf".as_ref(), elf.as_os_str()]);
     let out = String::from_utf8_lossy(&r.stdout).into_owned();
     assert_eq!(r.code, Some(0), "{out}{}", r.stderr_str());
-    let (digest, code, values) = run_plain_with_values(workload(40));
+    let (digest, code, values) = run_plain(workload(40));
     assert!(out.contains(&format!("exit code: {code}\n")), "{out}");
     assert!(out.contains(&format!("digest: {}\n", zkmips_prover::digest_hex(&digest))), "{out}");
     assert!(out.contains(&format!("public values: {}\n", hex::encode(&values))), "{out}");
