@@ -36,7 +36,6 @@ fn workload(rounds: u32) -> Vec<Vec<u8>> {
     vec![4u32.to_le_bytes().to_vec(), rounds.to_le_bytes().to_vec()]
 }
 
-/// The digest and exit code of a plain VM run.
 /// The digest, exit code and public values of a plain VM run.
 fn run_plain(input: Vec<Vec<u8>>) -> ([u32; 8], u32, Vec<u8>) {
     let state = State::new(abi_test(), &[], &[], input).unwrap();
