@@ -6,7 +6,7 @@
 use zkmips_isa::abi::sys;
 use zkmips_prover::prove::{build_traces, check_traces};
 use zkmips_prover::segment::{record_segment, Boundary};
-use zkmips_prover::{memory_image, program_id, prove_program, verify_proof, ProveError};
+use zkmips_prover::{memory_image, program_id, prove_program, verify_proof, Progress, ProveError, SegmentStats};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::testing::{trace_columns, trace_rows};
 use zkmips_stark::F;
@@ -54,6 +54,19 @@ fn lw(rt: u32, base: u32, off: u32) -> u32 {
 
 const SYSCALL: u32 = 0xC;
 
+/// A raw image of `code` followed by the data: p and q both the generator, the buffer holding
+/// G's x.
+fn image(code: &[u32]) -> Program {
+    assert!(4 * code.len() <= P as usize, "code overlaps the data");
+    let mut image = vec![0u32; (BUF as usize + 64) / 4];
+    image[..code.len()].copy_from_slice(code);
+    image[P as usize / 4..][..16].copy_from_slice(&G);
+    image[Q as usize / 4..][..16].copy_from_slice(&G);
+    image[BUF as usize / 4 + 8..][..8].copy_from_slice(&G[..8]);
+    let bytes: Vec<u8> = image.iter().flat_map(|w| w.to_le_bytes()).collect();
+    Program::from_raw(&bytes, false).unwrap()
+}
+
 /// A raw image: `calls` (number, a0, a1) in order, then COMMIT of words 0..4 of p and 0..4 of
 /// the buffer's y, then HALT(0). p and q both start as the generator; the buffer holds G's x.
 fn program(calls: &[(u32, u32, u32)]) -> Program {
@@ -75,14 +88,7 @@ fn program(calls: &[(u32, u32, u32)]) -> Program {
     code.extend(li(V0, sys::HALT));
     code.extend(li(A0, 0));
     code.push(SYSCALL);
-    assert!(4 * code.len() <= P as usize, "code overlaps the data");
-    let mut image = vec![0u32; (BUF as usize + 64) / 4];
-    image[..code.len()].copy_from_slice(&code);
-    image[P as usize / 4..][..16].copy_from_slice(&G);
-    image[Q as usize / 4..][..16].copy_from_slice(&G);
-    image[BUF as usize / 4 + 8..][..8].copy_from_slice(&G[..8]);
-    let bytes: Vec<u8> = image.iter().flat_map(|w| w.to_le_bytes()).collect();
-    Program::from_raw(&bytes, false).unwrap()
+    image(&code)
 }
 
 /// 2G + G = 3G, doubled, plus G: 7G; and the odd-y point with G's x, -G.
@@ -169,4 +175,66 @@ fn a_secp256k1_row_reading_other_inputs_than_memory_is_rejected() {
     *t = trace_columns(rows, &[F::default(); NUM_COLUMNS], n);
     let err = check_traces(&traces).unwrap_err();
     assert!(err.contains("CTL #0"), "the MEM lookup rejects it: {err}");
+}
+
+/// Prints each segment's tables and times.
+struct Report;
+
+impl Progress for Report {
+    fn segment_done(&mut self, s: &SegmentStats) {
+        println!(
+            "segment {}: {} cycles, trace {:.2} s, prove {:.2} s",
+            s.index, s.cycles, s.trace_seconds, s.prove_seconds
+        );
+        println!("| table | rows | columns | aux columns | committed cells | prove s |");
+        for (i, &(name, rows, cols)) in s.tables.iter().enumerate() {
+            let aux = s.times.aux_columns[i];
+            println!("| {name} | {rows} | {cols} | {aux} | {} | {:.2} |", rows * (cols + aux), s.times.tables[i]);
+        }
+        println!("commit {:.2} s, lookups {:.2} s", s.times.commit, s.times.lookups);
+    }
+}
+
+/// `n` rounds of `p := 2p; p := p + q` (q = G; p starts at G and never comes back to ±G), then
+/// COMMIT of p's first words and HALT: `2n` calls.
+fn loop_program(n: u32) -> Program {
+    const S1: u32 = 17;
+    let mut code = Vec::new();
+    code.extend(li(S1, n));
+    let top = code.len() as u32;
+    code.extend(li(V0, sys::SECP256K1_DOUBLE));
+    code.extend(li(A0, P));
+    code.push(SYSCALL);
+    code.extend(li(V0, sys::SECP256K1_ADD));
+    code.extend(li(A1, Q));
+    code.push(SYSCALL);
+    // addiu $s1, $s1, -1; bne $s1, $zero, top; nop
+    code.push(0x2400_0000 | (S1 << 21) | (S1 << 16) | 0xFFFF);
+    let here = code.len() as u32;
+    code.push(0x1400_0000 | (S1 << 21) | ((top.wrapping_sub(here + 1)) & 0xFFFF));
+    code.push(0);
+    for i in 0..4u32 {
+        code.extend(li(S0, P + 4 * i));
+        code.push(lw(A1, S0, 0));
+        code.extend(li(A0, i));
+        code.extend(li(V0, sys::COMMIT));
+        code.push(SYSCALL);
+    }
+    code.extend(li(V0, sys::HALT));
+    code.extend(li(A0, 0));
+    code.push(SYSCALL);
+    image(&code)
+}
+
+/// The cost of 1024 calls (512 DOUBLE, 512 ADD) in one segment, every table proven.
+#[test]
+#[ignore = "benchmark: cargo test --release -p zkmips-prover --test secp256k1 -- --ignored --nocapture"]
+fn bench_1024_calls() {
+    let program = loop_program(512);
+    let (digest, code) = run_plain(&program);
+    let t = std::time::Instant::now();
+    let proof = prove_program(&program, vec![], 1 << 14, 1 << 20, &mut Report).expect("prove");
+    println!("proved in {:.2} s", t.elapsed().as_secs_f64());
+    let verified = verify_proof(&proof, program_id(&program).unwrap()).expect("valid proof");
+    assert_eq!((verified.digest, verified.exit_code), (digest, code));
 }

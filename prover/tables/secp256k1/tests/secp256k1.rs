@@ -582,3 +582,25 @@ fn lying_trace_fails_proof() {
     let verdict = catch_unwind(|| prove_and_verify(trace));
     assert!(!matches!(verdict, Ok(Ok(_))), "the lying trace was proven");
 }
+
+/// The table alone (no lookups) for 1024 calls of every kind (or `SECP_BENCH_CALLS`): trace
+/// generation, proof and verification times.
+#[test]
+#[ignore = "benchmark: cargo test --release -p zkmips-table-secp256k1 --test secp256k1 bench -- --ignored --nocapture"]
+fn bench_prove_1024_calls() -> Result<()> {
+    let n = std::env::var("SECP_BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+    let events = mixed_events(n, 19);
+    let t = std::time::Instant::now();
+    let trace = generate_trace(&events);
+    let generate = t.elapsed().as_secs_f64();
+    let config = stark_config();
+    let stark = S::default();
+    let t = std::time::Instant::now();
+    let proof = prove::<F, C, S, D>(stark, &config, trace, &[], None, &mut TimingTree::default())?;
+    let proving = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    verify_stark_proof(stark, proof, &config, None)?;
+    let verifying = t.elapsed().as_secs_f64();
+    println!("{n} calls, {NUM_COLUMNS} columns: trace {generate:.2} s, prove {proving:.2} s, verify {verifying:.3} s");
+    Ok(())
+}
