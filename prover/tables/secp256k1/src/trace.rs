@@ -146,8 +146,9 @@ fn identity_witness(w: &mut IdentityColumns<F>, f_poly: &[i128], offset: u64) {
     }
 }
 
-/// The proof that the value with limbs `v` is below p (for a value that is not, the cells of
-/// the `low` branch with no slack: its constraint fails).
+/// The proof that the value with limbs `v` is below p. For a value that is not (a lying row),
+/// the branch a liar would pick: `low` when word 0 allows it (then only `low`'s test of word 1
+/// fails), else `low` with no slack.
 fn canonical_witness(w: &mut CanonicalColumns<F>, v: &[u64; LIMBS]) {
     let t: u64 = v[4..].iter().map(|&l| 0xFFFF - l).sum();
     let w0 = v[0] + (v[1] << 16);
@@ -157,11 +158,11 @@ fn canonical_witness(w: &mut CanonicalColumns<F>, v: &[u64; LIMBS]) {
         w.inv = f(t).inverse();
     } else if w1 <= 0xFFFF_FFFD {
         split(&mut w.room, 0xFFFF_FFFD - w1);
-    } else if w1 == 0xFFFF_FFFE && w0 <= 0xFFFF_FC2E {
-        w.low = F::ONE;
-        split(&mut w.room, 0xFFFF_FC2E - w0);
     } else {
         w.low = F::ONE;
+        if w0 <= 0xFFFF_FC2E {
+            split(&mut w.room, 0xFFFF_FC2E - w0);
+        }
     }
 }
 

@@ -421,13 +421,13 @@ fn wrong_lambda_is_rejected() {
     // A different representative of the same λ (λ + p, when it fits) is the same slope: not a lie.
 }
 
-/// An ADD whose inputs are chosen (off the curve) so that the result is `(5, 7)`.
-fn add_with_small_result() -> RowValues {
+/// An ADD whose inputs are chosen (off the curve) so that the result is `(x3, y3)`.
+fn add_with_result(x3: u32, y3: u32) -> RowValues {
     let p = modulus();
     let mut rng = StdRng::seed_from_u64(13);
     let r = |rng: &mut StdRng| big(&rng.gen::<[u32; 8]>()) % &p;
     let (lambda, x1) = (r(&mut rng), r(&mut rng));
-    let (x3, y3) = (BigUint::from(5u32), BigUint::from(7u32));
+    let (x3, y3) = (BigUint::from(x3), BigUint::from(y3));
     let x2 = (&lambda * &lambda + 2u32 * &p - &x1 - &x3) % &p;
     let y1 = (&lambda * ((&x1 + &p - &x3) % &p) + &p - &y3) % &p;
     let y2 = (&y1 + &lambda * ((&x2 + &p - &x1) % &p)) % &p;
@@ -451,17 +451,23 @@ fn add_with_small_result() -> RowValues {
 
 #[test]
 fn non_canonical_result_is_rejected() {
-    let v = add_with_small_result();
     let p = modulus();
-    // x3 + p and y3 + p satisfy every congruence, but are not below p.
-    let mut lie = v;
-    lie.p3[..8].copy_from_slice(&w8(&(big(&v.p3[..8]) + &p)));
-    let row = fill_row(&lie);
-    assert_eq!(failed_checks(&row), vec![Check::Canonical(0)]);
-    assert_in_range(&[row]);
-    let mut lie = v;
-    lie.p3[8..].copy_from_slice(&w8(&(big(&v.p3[8..]) + &p)));
-    assert_eq!(failed_checks(&fill_row(&lie)), vec![Check::Canonical(1)]);
+    // x3 + p and y3 + p satisfy every congruence, but are not below p. Below 977, the value + p
+    // has word 1 = 0xFFFFFFFE and word 0 above p's; from 977 on, word 1 = 0xFFFFFFFF and word 0
+    // small (the `low` branch's test of word 1 rejects it).
+    for (x3, y3) in [(5, 7), (1000, 0xFFFF_FFFF)] {
+        let v = add_with_result(x3, y3);
+        let mut lie = v;
+        lie.p3[..8].copy_from_slice(&w8(&(big(&v.p3[..8]) + &p)));
+        let row = fill_row(&lie);
+        assert_eq!(failed_checks(&row), vec![Check::Canonical(0)]);
+        assert_in_range(&[row]);
+        let mut lie = v;
+        lie.p3[8..].copy_from_slice(&w8(&(big(&v.p3[8..]) + &p)));
+        let row = fill_row(&lie);
+        assert_eq!(failed_checks(&row), vec![Check::Canonical(1)]);
+        assert_in_range(&[row]);
+    }
 }
 
 #[test]
