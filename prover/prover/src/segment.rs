@@ -199,8 +199,8 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
             rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));
             rec.syscalls.push(event);
             if let Some(secp) = secp {
-                RowValues::of(&secp).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
-                rec.mem.extend(zkmips_table_secp256k1::mem_accesses(std::slice::from_ref(&secp)));
+                let values = RowValues::of(&secp).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
+                rec.mem.extend(zkmips_table_secp256k1::accesses(&values));
                 rec.secp256k1.push(secp);
             }
         }

@@ -51,4 +51,4 @@ pub use air::{failed_checks, Check, Secp256k1Stark};
 pub use columns::{col_map, Secp256k1Columns, NUM_COLUMNS};
 pub use ctl::{ctl_looked, ctl_mem, range_checked_columns};
 pub use event::{Secp256k1Event, Secp256k1Op};
-pub use trace::{fill_row, generate_trace, mem_accesses, RowValues, MIN_ROWS};
+pub use trace::{accesses, fill_row, generate_trace, mem_accesses, RowValues, MIN_ROWS};

@@ -4,6 +4,7 @@ use num::bigint::BigInt;
 use num::{Integer, ToPrimitive, Zero};
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::{Field, PrimeField64};
+use plonky2_maybe_rayon::*;
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::events::MemAccess;
 use zkmips_stark::testing::trace_columns;
@@ -166,10 +167,9 @@ fn canonical_witness(w: &mut CanonicalColumns<F>, v: &[u64; LIMBS]) {
     }
 }
 
-/// A whole row for `v`: the values and every witness derived from them. It does not check
-/// that `v` is a true call (see [`RowValues::of`]): given values that break a congruence it
-/// fills the witnesses a liar would, so tests can show which constraint rejects the lie.
-pub fn fill_row(v: &RowValues) -> Vec<F> {
+/// The columns of `v`'s row that the lookups read: flags, clock, addresses and value limbs (the
+/// identities' and comparisons' witnesses stay zero).
+fn value_row(v: &RowValues) -> Vec<F> {
     let mut row = vec![F::ZERO; NUM_COLUMNS];
     let r = Secp256k1Columns::view_mut(&mut row);
     r.clk = f(v.clk);
@@ -201,6 +201,15 @@ pub fn fill_row(v: &RowValues) -> Vec<F> {
         r.y2[1] = f(g >> 16);
         r.y2[2] = f((v.p3[0] & 0xFFFF) as u64 >> 1);
     }
+    row
+}
+
+/// A whole row for `v`: the values and every witness derived from them. It does not check
+/// that `v` is a true call (see [`RowValues::of`]): given values that break a congruence it
+/// fills the witnesses a liar would, so tests can show which constraint rejects the lie.
+pub fn fill_row(v: &RowValues) -> Vec<F> {
+    let mut row = value_row(v);
+    let r = Secp256k1Columns::view_mut(&mut row);
     if v.op == Secp256k1Op::Add {
         // The first word where the x coordinates differ (none: x1 = x2, a lie).
         if let Some(j) = (0..8).find(|&j| v.p1[j] != v.p2[j]) {
@@ -224,15 +233,15 @@ pub fn fill_row(v: &RowValues) -> Vec<F> {
     row
 }
 
-/// The rows of a segment's events, without padding.
+/// What the table proves for each event, in order.
 ///
 /// # Panics
 /// On a call the table does not prove (see [`RowValues::of`]).
-fn all_rows(events: &[Secp256k1Event]) -> Vec<Vec<F>> {
+fn all_values(events: &[Secp256k1Event]) -> Vec<RowValues> {
     events
-        .iter()
+        .par_iter()
         .map(|ev| match RowValues::of(ev) {
-            Ok(v) => fill_row(&v),
+            Ok(v) => v,
             Err(e) => panic!("{e}"),
         })
         .collect()
@@ -247,21 +256,28 @@ fn all_rows(events: &[Secp256k1Event]) -> Vec<Vec<F>> {
 /// off the curve, a non-canonical input coordinate, a buffer that wraps past 2^32; or if the
 /// VM's result differs from the proven one.
 pub fn generate_trace(events: &[Secp256k1Event]) -> Vec<PolynomialValues<F>> {
-    trace_columns(all_rows(events), &[F::ZERO; NUM_COLUMNS], MIN_ROWS)
+    let rows = all_values(events).par_iter().map(fill_row).collect();
+    trace_columns(rows, &[F::ZERO; NUM_COLUMNS], MIN_ROWS)
 }
 
-/// The memory accesses the table looks up for these events (the `MEM` tuples of
-/// [`crate::ctl_mem`], in row order): what the prover must hand the memory table for them.
+/// The memory accesses of the row of `v` (its `MEM` tuples, see [`crate::ctl_mem`]).
+pub fn accesses(v: &RowValues) -> Vec<MemAccess> {
+    let row = value_row(v);
+    mem_lookups()
+        .iter()
+        .filter(|l| l.filter.eval(&row) == F::ONE)
+        .map(|l| {
+            let [addr, ts, before, after] = l.tuple.each_ref().map(|x| x.eval(&row).to_canonical_u64());
+            MemAccess { addr, ts, before: before as u32, after: after as u32 }
+        })
+        .collect()
+}
+
+/// The memory accesses the table looks up for these events, in row order: what the prover must
+/// hand the memory table for them.
+///
+/// # Panics
+/// As [`generate_trace`].
 pub fn mem_accesses(events: &[Secp256k1Event]) -> Vec<MemAccess> {
-    let lookups = mem_lookups();
-    let mut out = Vec::with_capacity(32 * events.len());
-    for row in all_rows(events) {
-        for l in &lookups {
-            if l.filter.eval(&row) == F::ONE {
-                let [addr, ts, before, after] = l.tuple.each_ref().map(|x| x.eval(&row).to_canonical_u64());
-                out.push(MemAccess { addr, ts, before: before as u32, after: after as u32 });
-            }
-        }
-    }
-    out
+    all_values(events).iter().flat_map(accesses).collect()
 }
