@@ -8,6 +8,7 @@ use zkmips_isa::{decode, Op};
 use zkmips_stark::events::{AluEvent, CpuEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_table_cpu::{class_of, Class};
+use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};
 use zkmips_vm::{Machine, Recorder, State};
 
 use crate::error::ProveError;
@@ -63,6 +64,7 @@ pub struct SegmentRecord {
     pub lsu: Vec<LsuEvent>,
     pub muldiv: Vec<MulDivEvent>,
     pub syscalls: Vec<SyscallEvent>,
+    pub secp256k1: Vec<Secp256k1Event>,
     /// Every access to the proven address space, in execution order.
     pub mem: Vec<MemAccess>,
 }
@@ -182,14 +184,51 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
             rec.muldiv.push(event);
         }
         Class::Syscall => {
-            let mut mem_writes: Vec<(u32, u32, u32)> =
-                trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect();
+            let number = page_before[2];
+            let secp = Secp256k1Op::from_number(number).map(|op| {
+                let (a0, a1) = (page_before[4], page_before[5]);
+                secp256k1_event(clk, op, a0, a1, &trace.mem)
+            });
+            let mut mem_writes: Vec<(u32, u32, u32)> = match secp {
+                // The secp256k1 table makes these calls' accesses.
+                Some(_) => Vec::new(),
+                None => trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect(),
+            };
             mem_writes.sort_unstable_by_key(|w| w.0);
             let event = SyscallEvent { clk, page_before, page_after, mem_writes };
             rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));
             rec.syscalls.push(event);
+            if let Some(secp) = secp {
+                let values = RowValues::of(&secp).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
+                rec.mem.extend(zkmips_table_secp256k1::accesses(&values));
+                rec.secp256k1.push(secp);
+            }
         }
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
     Ok(())
+}
+
+/// A secp256k1 call's event from the VM's record of its accesses: each word's value before the
+/// call (its first access) and after (its last), at the addresses the call uses.
+fn secp256k1_event(
+    clk: u64,
+    op: Secp256k1Op,
+    a0: u32,
+    a1: u32,
+    mem: &[zkmips_isa::events::MemEvent],
+) -> Secp256k1Event {
+    let first = |addr: u32| mem.iter().find(|m| m.addr == addr).map_or(0, |m| m.before);
+    let last = |addr: u32| mem.iter().rev().find(|m| m.addr == addr).map_or(0, |m| m.after);
+    let at = |base: u32, i: usize| base.wrapping_add(4 * i as u32);
+    let q_base = if op == Secp256k1Op::Add { Some(a1) } else { None };
+    Secp256k1Event {
+        clk,
+        op,
+        a0,
+        a1,
+        p: core::array::from_fn(|i| first(at(a0, i))),
+        q: core::array::from_fn(|i| q_base.map_or(0, |q| first(at(q, i)))),
+        result: core::array::from_fn(|i| last(at(a0, i))),
+    }
 }

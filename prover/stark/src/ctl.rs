@@ -15,6 +15,7 @@
 //! | `LSU` | `[clk, opcode, imm16, base, rt_val, out, wen]` | Lsu | Cpu (loads and stores) |
 //! | `MULDIV` | `[clk, opcode, funct, a, b, out, wen]` | MulDiv | Cpu (multiply, divide, hi/lo moves) |
 //! | `SYSCALL` | `[clk, halts]` | Syscall | Cpu (`syscall`) |
+//! | `SECP256K1` | `[clk, number, a0, a1]` | Secp256k1 | Syscall (the secp256k1 calls) |
 //!
 //! Field meanings: `opcode = word >> 26`, `rs_field = (word >> 21) & 31`, `rt_field = (word >> 16)
 //! & 31`, `rd_field = (word >> 11) & 31`, `shamt = (word >> 6) & 31`, `funct = word & 63`,
@@ -34,6 +35,9 @@
 //!   written to `rd` when `wen` (`mul`, `mfhi`, `mflo`).
 //! - `SYSCALL`: the syscall table reads `$v0`, `$a0..$a3` and the register page and makes every
 //!   write itself; `halts` = 1 for HALT and exit_group, after which the CPU has no more rows.
+//! - `SECP256K1`: `number` is the call's `$v0` (SECP256K1_ADD, _DOUBLE or _DECOMPRESS), `a0`, `a1`
+//!   its `$a0`, `$a1`; the secp256k1 table reads and writes the points' words itself (`MEM` at
+//!   `ts(clk, slot::MEM)` for the reads and `ts(clk, slot::MEM_WRITE)` for the rewritten words).
 //!
 //! A word that `zkmips_isa::decode` rejects, or an operation a table does not prove, must not
 //! satisfy the constraints: the table that owns the instruction class checks the fields that
@@ -54,10 +58,12 @@ pub enum Table {
     Page = 7,
     /// Poseidon permutations used by the page table.
     Poseidon = 8,
+    /// secp256k1 point addition, doubling and decompression.
+    Secp256k1 = 9,
 }
 
 /// Number of tables.
-pub const NUM_TABLES: usize = 9;
+pub const NUM_TABLES: usize = 10;
 
 impl Table {
     pub const ALL: [Table; NUM_TABLES] = [
@@ -70,6 +76,7 @@ impl Table {
         Table::Syscall,
         Table::Page,
         Table::Poseidon,
+        Table::Secp256k1,
     ];
 
     pub const fn index(self) -> usize {
@@ -87,6 +94,7 @@ impl Table {
             Table::Syscall => "syscall",
             Table::Page => "page",
             Table::Poseidon => "poseidon",
+            Table::Secp256k1 => "secp256k1",
         }
     }
 }
@@ -101,6 +109,7 @@ pub mod width {
     pub const LSU: usize = 7;
     pub const MULDIV: usize = 7;
     pub const SYSCALL: usize = 2;
+    pub const SECP256K1: usize = 4;
 }
 
 /// Public inputs of the CPU table: the segment's start and end machine position.

@@ -100,12 +100,17 @@ pub mod call {
     pub const READ_STDIN: usize = 12;
     /// `read` of any other fd: EBADF.
     pub const READ_BADF: usize = 13;
-    /// The rest only return constants.
+    /// The calls from here to `FIRST_PRECOMPILE` only return constants.
     pub const FIRST_CONSTANT: usize = 14;
+    /// Precompiles: they keep `$v0` and `$a3`; their own tables prove what they compute.
+    pub const FIRST_PRECOMPILE: usize = 28;
+    pub const SECP256K1_ADD: usize = 28;
+    pub const SECP256K1_DOUBLE: usize = 29;
+    pub const SECP256K1_DECOMPRESS: usize = 30;
 }
 
 /// Number of call flags.
-pub const NUM_CALLS: usize = 28;
+pub const NUM_CALLS: usize = 31;
 
 /// Every proven call, by flag index. The results are those of `prover/vm/src/syscall.rs` on a
 /// single-threaded machine with no pipes (`clone`, `pipe2` and `epoll_create` are not proven, so
@@ -141,10 +146,16 @@ pub const CALLS: [CallSpec; NUM_CALLS] = [
     // The only thread is thread 1.
     spec(sys::GETTID, "gettid", Out::Const(1), Out::Const(0)),
     spec(sys::GETPID, "getpid", Out::Const(1), Out::Const(0)),
+    spec(sys::SECP256K1_ADD, "SECP256K1_ADD", Out::Keep, Out::Keep),
+    spec(sys::SECP256K1_DOUBLE, "SECP256K1_DOUBLE", Out::Keep, Out::Keep),
+    spec(sys::SECP256K1_DECOMPRESS, "SECP256K1_DECOMPRESS", Out::Keep, Out::Keep),
 ];
 
 /// Flags of the calls that end the program (`halts = 1`).
 pub const HALTING: [usize; 3] = [call::HALT, call::EXIT, call::EXIT_GROUP];
+
+/// Flags of the secp256k1 calls, proven by the secp256k1 table (`SECP256K1` lookup).
+pub const SECP256K1: [usize; 3] = [call::SECP256K1_ADD, call::SECP256K1_DOUBLE, call::SECP256K1_DECOMPRESS];
 
 /// Flags of the calls whose second access reads `$a2` instead of `$a1`.
 pub const READS_A2: [usize; 2] = [call::WRITE, call::WRITE_LINUX];

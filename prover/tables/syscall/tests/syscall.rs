@@ -8,6 +8,8 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::{Rng, SeedableRng};
+use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
+use starky::lookup::{Column, Filter};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove;
 use starky::recursive_verifier::{
@@ -17,6 +19,7 @@ use starky::stark_testing::{test_stark_circuit_constraints, test_stark_low_degre
 use starky::verifier::verify_stark_proof;
 use zkmips_isa::abi::{errno, sys, HEAP_START};
 use zkmips_stark::cols::{width, ColumnView};
+use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::events::SyscallEvent;
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_stark::testing::{check_constraints, trace_rows};
@@ -131,13 +134,17 @@ fn all_calls() -> Vec<SyscallEvent> {
         r.hint_read(0x0040_0000 + 64 * len, len, &mut rng);
     }
     r.hint_read(0xffff_fff0, 16, &mut rng);
-    for spec in &zkmips_table_syscall::CALLS[call::FIRST_CONSTANT..] {
+    for spec in &zkmips_table_syscall::CALLS[call::FIRST_CONSTANT..call::FIRST_PRECOMPILE] {
         let (zkmips_table_syscall::columns::Out::Const(v0), zkmips_table_syscall::columns::Out::Const(a3)) =
             (spec.v0, spec.a3)
         else {
             unreachable!()
         };
         r.linux(spec.number, [rng.gen(), 0, 0, 0], v0, a3);
+    }
+    // The secp256k1 calls keep every register (their table does the rest).
+    for number in [sys::SECP256K1_ADD, sys::SECP256K1_DOUBLE, sys::SECP256K1_DECOMPRESS] {
+        r.call(number, [0x0010_0000, 0x0010_0040, rng.gen(), rng.gen()], |_| {});
     }
     r.call(sys::HALT, [1, 0, 0, 0], |p| {
         p[reg::EXIT_CODE] = 1;
@@ -241,6 +248,38 @@ fn unsupported_calls_are_named() {
     );
     assert!(check_supported(sys::FUTEX).unwrap_err().contains("futex"));
     assert!(check_supported(sys::HINT_READ).is_ok());
+    assert!(check_supported(sys::SECP256K1_DECOMPRESS).is_ok());
+}
+
+/// A secp256k1 call's row hands `[clk, number, a0, a1]` to the secp256k1 table, and only it.
+#[test]
+fn secp256k1_calls_are_handed_over() {
+    let mut r = Run::new();
+    r.call(sys::COMMIT, [3, 9, 0, 0], |p| p[reg::DIGEST + 3] = 9);
+    r.call(sys::SECP256K1_ADD, [0x0010_0000, 0x0010_0040, 7, 8], |_| {});
+    let trace = generate_trace(&r.events);
+    check_constraints(&S::default(), &trace, &[]).unwrap();
+    // The looked side: a table holding exactly the expected tuple.
+    let clk = r.events[1].clk;
+    let want = [clk, sys::SECP256K1_ADD as u64, 0x0010_0000, 0x0010_0040, 1];
+    let looked: Vec<PolynomialValues<F>> = want
+        .iter()
+        .map(|&v| PolynomialValues::new([v, 0, 0, 0, 0, 0, 0, 0].map(F::from_canonical_u64).to_vec()))
+        .collect();
+    let mut traces = vec![Vec::new(); NUM_TABLES];
+    traces[Table::Syscall.index()] = trace;
+    traces[Table::Secp256k1.index()] = looked;
+    let ctl = CrossTableLookup::new(
+        vec![zkmips_table_syscall::ctl_secp256k1()],
+        TableWithColumns::new(
+            Table::Secp256k1.index(),
+            (0..4).map(Column::single).collect(),
+            Filter::new_simple(Column::single(4)),
+        ),
+    );
+    starky::cross_table_lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
+    // A secp256k1 call may not change `$v0`.
+    rejected(&r.events, |rows| rows[1][col().v0_out] = F::ZERO);
 }
 
 #[test]
