@@ -9,5 +9,7 @@
 
 mod bits;
 pub mod perm;
+pub mod sponge;
 
 pub use perm::{KeccakStark, PermEvent};
+pub use sponge::SpongeStark;
