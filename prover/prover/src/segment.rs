@@ -5,7 +5,7 @@
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
 use zkmips_isa::{decode, Op};
-use zkmips_stark::events::{AluEvent, CpuEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
+use zkmips_stark::events::{AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_table_cpu::{class_of, Class};
 use zkmips_vm::{Machine, Recorder, State};
@@ -63,6 +63,8 @@ pub struct SegmentRecord {
     pub lsu: Vec<LsuEvent>,
     pub muldiv: Vec<MulDivEvent>,
     pub syscalls: Vec<SyscallEvent>,
+    /// KECCAK_SPONGE calls (also in `syscalls`).
+    pub keccak: Vec<KeccakSpongeEvent>,
     /// Every access to the proven address space, in execution order.
     pub mem: Vec<MemAccess>,
 }
@@ -110,6 +112,8 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
         let number = page_before[2];
         zkmips_table_syscall::check_supported(number).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
     }
+    let is_keccak = class == Class::Syscall && page_before[2] == zkmips_isa::abi::sys::KECCAK_SPONGE;
+    let keccak = if is_keccak { keccak_event(&before.memory, clk, page_before[4], page_before[5]) } else { None };
 
     let mut trace = Recorder::default();
     machine.step(&mut trace).map_err(|e| ProveError::Vm(e.to_string()))?;
@@ -188,8 +192,35 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
             let event = SyscallEvent { clk, page_before, page_after, mem_writes };
             rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));
             rec.syscalls.push(event);
+            if is_keccak {
+                let k =
+                    keccak.ok_or_else(|| ProveError::Vm("KECCAK_SPONGE ran with arguments the VM rejects".into()))?;
+                zkmips_table_keccak::sponge::check_call(&k).map_err(|reason| ProveError::Unprovable {
+                    clk,
+                    pc,
+                    reason,
+                })?;
+                rec.mem.extend(zkmips_table_keccak::sponge::mem_accesses(&k));
+                rec.keccak.push(k);
+            }
         }
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
     Ok(())
+}
+
+/// A KECCAK_SPONGE call's event, read from memory before the call (it reads its input before it
+/// writes the result). `None` if the VM rejects the arguments (unaligned buffers, a length that
+/// is not a multiple of 36 words): the step then fails.
+fn keccak_event(memory: &zkmips_vm::memory::Memory, clk: u64, input: u32, result: u32) -> Option<KeccakSpongeEvent> {
+    if input % 4 != 0 || result % 4 != 0 {
+        return None;
+    }
+    let word = |base: u32, i: usize| memory.read_word(base.wrapping_add(4 * i as u32));
+    let len = word(result, 16) as usize;
+    if len % 36 != 0 {
+        return None;
+    }
+    let blocks = (0..len / 36).map(|b| core::array::from_fn(|w| word(input, 36 * b + w))).collect();
+    Some(KeccakSpongeEvent { clk, input, result, blocks, result_before: core::array::from_fn(|w| word(result, w)) })
 }

@@ -1,6 +1,7 @@
 //! The syscall table's side of its lookups.
 //!
 //! - `SYSCALL` (looked by the CPU): `[clk, halts]` on every call row.
+//! - `KECCAK_SPONGE` (looking into the sponge table): `[clk, a0, a1]` on KECCAK_SPONGE rows.
 //! - `MEM` (looking into the memory table), five lookups, each `[addr, ts, before, after]`:
 //!   `$v0` and `$a3` at `ts(clk, DST)` on every call row (before = after when the call keeps
 //!   the register); `$a0` read at `ts(clk, RS)` on every call row; the second access ($a1 or
@@ -124,6 +125,17 @@ pub fn ctl_looked() -> TableWithColumns<F> {
         Table::Syscall.index(),
         vec![Column::single(c.clk), Column::sum(HALTING.map(|f| c.call[f]))],
         Filter::new_simple(Column::sum(c.call)),
+    )
+}
+
+/// Looking side of `KECCAK_SPONGE`: `[clk, $a0, $a1]` on KECCAK_SPONGE rows (the sponge table
+/// reads and writes the buffers).
+pub fn ctl_keccak_sponge() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.a0), Column::single(c.arg)],
+        Filter::new_simple(Column::single(c.call[crate::columns::call::KECCAK_SPONGE])),
     )
 }
 

@@ -7,8 +7,11 @@
 //! every register, register-page and memory write of the call itself. HINT_READ's buffer
 //! words take one row each after the call's row.
 //!
+//! KECCAK_SPONGE is accepted here (its `$v0` and `$a3` are kept) and handed to the sponge table
+//! (`zkmips-table-keccak`) through the `KECCAK_SPONGE` lookup, which makes its memory accesses.
+//!
 //! Not proven (no row can hold them, so a trace with them fails the `SYSCALL` lookup): the
-//! precompiles, `clone`, `futex`, `clock_gettime`, `nanosleep`, `fcntl`, pipes and epoll (see
+//! other precompiles, `clone`, `futex`, `clock_gettime`, `nanosleep`, `fcntl`, pipes and epoll (see
 //! [`check_supported`]); [`generate_trace`] also rejects arguments it does not prove (`mmap`
 //! with an address hint or MAP_FIXED, WRITE to another fd, ...). What is and is not
 //! constrained is argued in [`air`].
@@ -29,5 +32,5 @@ pub mod trace;
 
 pub use air::SyscallStark;
 pub use columns::{SyscallColumns, CALLS, NUM_COLUMNS};
-pub use ctl::{ctl_looked, ctl_mem, range_checked_columns};
+pub use ctl::{ctl_keccak_sponge, ctl_looked, ctl_mem, range_checked_columns};
 pub use trace::{check_supported, generate_trace, mem_accesses, syscall_name};
