@@ -213,12 +213,12 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
 /// writes the result). `None` if the VM rejects the arguments (unaligned buffers, a length that
 /// is not a multiple of 36 words): the step then fails.
 fn keccak_event(memory: &zkmips_vm::memory::Memory, clk: u64, input: u32, result: u32) -> Option<KeccakSpongeEvent> {
-    if input % 4 != 0 || result % 4 != 0 {
+    if !input.is_multiple_of(4) || !result.is_multiple_of(4) {
         return None;
     }
     let word = |base: u32, i: usize| memory.read_word(base.wrapping_add(4 * i as u32));
     let len = word(result, 16) as usize;
-    if len % 36 != 0 {
+    if !len.is_multiple_of(36) {
         return None;
     }
     let blocks = (0..len / 36).map(|b| core::array::from_fn(|w| word(input, 36 * b + w))).collect();

@@ -21,8 +21,8 @@ use zkmips_table_keccak::{perm, sponge, KeccakStark, SpongeStark};
 fn measure<S: Stark<F, D> + Copy>(name: &str, stark: S, trace: Vec<PolynomialValues<F>>, trace_secs: f64) {
     let (rows, cols) = (trace[0].len(), trace.len());
     let t = Instant::now();
-    let proof = prove::<F, C, S, D>(stark, &stark_config(), trace, &[], None, &mut TimingTree::default())
-        .expect("prove");
+    let proof =
+        prove::<F, C, S, D>(stark, &stark_config(), trace, &[], None, &mut TimingTree::default()).expect("prove");
     let prove_secs = t.elapsed().as_secs_f64();
     let size = bincode_size(&proof);
     verify_stark_proof(stark, proof, &stark_config(), None).expect("verify");

@@ -22,6 +22,8 @@
 //! `24k + r` is round `r`. Within a permutation (not after round 23) the next row's `a` is this
 //! row's `out` and the tag (`is_real`, `clk`, `block`) is unchanged. The lookups take the input
 //! (`a`) at round 0 and the output (`out`) at round 23 of the same tag.
+// Bits are addressed by lane, column and position in several arrays at once.
+#![allow(clippy::needless_range_loop)]
 
 use core::marker::PhantomData;
 

@@ -1,5 +1,7 @@
 //! Trace generation of the sponge table, the memory accesses it looks up, and the
 //! permutations it hands to the permutation table.
+// A call's rows are indexed by block, with one row (and no block) for a call without input.
+#![allow(clippy::needless_range_loop)]
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::Field;
@@ -24,7 +26,7 @@ pub const MIN_ROWS: usize = zkmips_stark::MIN_TRACE_ROWS;
 /// VM rejects unaligned ones; it wraps addresses, which the table does not prove).
 pub fn check_call(ev: &KeccakSpongeEvent) -> Result<(), String> {
     let (input, result) = (ev.input as u64, ev.result as u64);
-    if input % 4 != 0 || result % 4 != 0 {
+    if !input.is_multiple_of(4) || !result.is_multiple_of(4) {
         return Err(format!("KECCAK_SPONGE with unaligned buffers ({input:#x}, {result:#x}) is not proven"));
     }
     if result + 4 * (RESULT_WORDS as u64 + 1) > 1 << 32 {
