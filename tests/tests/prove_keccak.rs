@@ -70,6 +70,24 @@ fn a_run_with_keccak_sponge_proves_and_verifies() {
     assert_eq!(verified.digest, expected_digest(&msg));
 }
 
+#[test]
+fn a_segment_stops_before_a_call_that_would_overflow_its_memory_table() {
+    // 20 KiB: 151 blocks, 5,151 memory accesses in one call; segments of 2^12 cycles have room
+    // for 4 * 2^12 accesses (less the register page's rows).
+    let msg = message(20 << 10);
+    let state = State::new(abi_test(), &[], &[], hash_input(&msg)).unwrap();
+    let mut m = Machine::from_state(state).with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
+    let budget = zkmips_prover::segment::access_budget(1 << 12);
+    let mut calls = 0;
+    while m.state.exit_code.is_none() {
+        let record = record_segment(&mut m, 1 << 12).unwrap();
+        assert!(record.mem.len() <= budget, "{} accesses, budget {budget}", record.mem.len());
+        calls += record.keccak.len();
+    }
+    assert_eq!(calls, 1);
+    assert_eq!(m.state.digest, expected_digest(&msg));
+}
+
 // ---- Lying traces ------------------------------------------------------------------------
 //
 // As in `prove.rs`: the segment ends with the KECCAK_SPONGE `syscall`, so a lie about what it

@@ -89,7 +89,7 @@ pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentR
     let budget = access_budget(max_cycles);
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
-        && rec.mem.len() + MAX_STEP_ACCESSES <= budget
+        && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + keccak_accesses(machine) <= budget)
     {
         record_step(machine, &mut rec)?;
     }
@@ -207,6 +207,19 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
     Ok(())
+}
+
+/// The memory accesses of the next instruction's KECCAK_SPONGE call, if it is one (its length
+/// word, 34 words per block and the 16 result words), so that a segment stops before a call
+/// that would take the memory table past its budget.
+fn keccak_accesses(machine: &Machine) -> usize {
+    let s = &machine.state;
+    let is_call = decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall);
+    if !is_call || s.regs[2] != zkmips_isa::abi::sys::KECCAK_SPONGE {
+        return 0;
+    }
+    let blocks = s.memory.read_word(s.regs[5].wrapping_add(64)) as usize / 36;
+    1 + 34 * blocks + 16
 }
 
 /// A KECCAK_SPONGE call's event, read from memory before the call (it reads its input before it
