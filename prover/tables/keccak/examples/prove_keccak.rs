@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -p zkmips-table-keccak --example prove_keccak -- 256 1024
+//! ZKMIPS_TIMING=1 cargo run --release -p zkmips-table-keccak --example prove_keccak -- 256   # starky's phases
 //! ```
 
 use std::time::Instant;
@@ -18,12 +19,28 @@ use zkmips_stark::events::KeccakSpongeEvent;
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_keccak::{perm, sponge, KeccakStark, SpongeStark};
 
+/// Prints starky's timing tree (`ZKMIPS_TIMING=1`).
+struct Stderr;
+
+impl log::Log for Stderr {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        eprintln!("{}", record.args());
+    }
+    fn flush(&self) {}
+}
+
 fn measure<S: Stark<F, D> + Copy>(name: &str, stark: S, trace: Vec<PolynomialValues<F>>, trace_secs: f64) {
     let (rows, cols) = (trace[0].len(), trace.len());
+    let mut timing = TimingTree::new(name, log::Level::Debug);
     let t = Instant::now();
-    let proof =
-        prove::<F, C, S, D>(stark, &stark_config(), trace, &[], None, &mut TimingTree::default()).expect("prove");
+    let proof = prove::<F, C, S, D>(stark, &stark_config(), trace, &[], None, &mut timing).expect("prove");
     let prove_secs = t.elapsed().as_secs_f64();
+    if std::env::var_os("ZKMIPS_TIMING").is_some() {
+        timing.print();
+    }
     let size = bincode_size(&proof);
     verify_stark_proof(stark, proof, &stark_config(), None).expect("verify");
     println!(
@@ -39,6 +56,8 @@ fn bincode_size<T: serde::Serialize>(v: &T) -> usize {
 }
 
 fn main() {
+    log::set_logger(&Stderr).expect("one logger");
+    log::set_max_level(log::LevelFilter::Debug);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     for arg in std::env::args().skip(1) {
         let n: usize = arg.parse().expect("a number of permutations");
