@@ -87,6 +87,8 @@ pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentR
     let mut rec = SegmentRecord::default();
     let end_clk = machine.state.clk + max_cycles;
     let budget = access_budget(max_cycles);
+    // The first instruction always runs, so that a call larger than the budget still makes
+    // progress (in a segment of its own).
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
         && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + keccak_accesses(machine) <= budget)
