@@ -5,7 +5,7 @@
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
 use zkmips_isa::{decode, Op};
-use zkmips_stark::events::{AluEvent, CpuEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
+use zkmips_stark::events::{AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_table_cpu::{class_of, Class};
 use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};
@@ -65,6 +65,8 @@ pub struct SegmentRecord {
     pub muldiv: Vec<MulDivEvent>,
     pub syscalls: Vec<SyscallEvent>,
     pub secp256k1: Vec<Secp256k1Event>,
+    /// KECCAK_SPONGE calls (also in `syscalls`).
+    pub keccak: Vec<KeccakSpongeEvent>,
     /// Every access to the proven address space, in execution order.
     pub mem: Vec<MemAccess>,
 }
@@ -87,9 +89,11 @@ pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentR
     let mut rec = SegmentRecord::default();
     let end_clk = machine.state.clk + max_cycles;
     let budget = access_budget(max_cycles);
+    // The first instruction always runs, so that a call larger than the budget still makes
+    // progress (in a segment of its own).
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
-        && rec.mem.len() + MAX_STEP_ACCESSES <= budget
+        && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + precompile_accesses(machine) <= budget)
     {
         record_step(machine, &mut rec)?;
     }
@@ -112,6 +116,8 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
         let number = page_before[2];
         zkmips_table_syscall::check_supported(number).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
     }
+    let is_keccak = class == Class::Syscall && page_before[2] == zkmips_isa::abi::sys::KECCAK_SPONGE;
+    let keccak = if is_keccak { keccak_event(&before.memory, clk, page_before[4], page_before[5]) } else { None };
 
     let mut trace = Recorder::default();
     machine.step(&mut trace).map_err(|e| ProveError::Vm(e.to_string()))?;
@@ -203,6 +209,17 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
                 rec.mem.extend(zkmips_table_secp256k1::accesses(&values));
                 rec.secp256k1.push(secp);
             }
+            if is_keccak {
+                let k =
+                    keccak.ok_or_else(|| ProveError::Vm("KECCAK_SPONGE ran with arguments the VM rejects".into()))?;
+                zkmips_table_keccak::sponge::check_call(&k).map_err(|reason| ProveError::Unprovable {
+                    clk,
+                    pc,
+                    reason,
+                })?;
+                rec.mem.extend(zkmips_table_keccak::sponge::mem_accesses(&k));
+                rec.keccak.push(k);
+            }
         }
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
@@ -231,4 +248,41 @@ fn secp256k1_event(
         q: core::array::from_fn(|i| q_base.map_or(0, |q| first(at(q, i)))),
         result: core::array::from_fn(|i| last(at(a0, i))),
     }
+}
+
+/// The memory accesses a precompile table makes for the next instruction, if it is such a call:
+/// KECCAK_SPONGE's length word, 34 words per block and 16 result words; SECP256K1_ADD's 32
+/// (q read, p rewritten); DOUBLE's and DECOMPRESS's 16. A segment stops before a call that would
+/// take the memory table past its budget.
+fn precompile_accesses(machine: &Machine) -> usize {
+    use zkmips_isa::abi::sys;
+    let s = &machine.state;
+    if !decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall) {
+        return 0;
+    }
+    match s.regs[2] {
+        sys::KECCAK_SPONGE => {
+            let blocks = s.memory.read_word(s.regs[5].wrapping_add(64)) as usize / 36;
+            1 + 34 * blocks + 16
+        }
+        sys::SECP256K1_ADD => 32,
+        sys::SECP256K1_DOUBLE | sys::SECP256K1_DECOMPRESS => 16,
+        _ => 0,
+    }
+}
+
+/// A KECCAK_SPONGE call's event, read from memory before the call (it reads its input before it
+/// writes the result). `None` if the VM rejects the arguments (unaligned buffers, a length that
+/// is not a multiple of 36 words): the step then fails.
+fn keccak_event(memory: &zkmips_vm::memory::Memory, clk: u64, input: u32, result: u32) -> Option<KeccakSpongeEvent> {
+    if !input.is_multiple_of(4) || !result.is_multiple_of(4) {
+        return None;
+    }
+    let word = |base: u32, i: usize| memory.read_word(base.wrapping_add(4 * i as u32));
+    let len = word(result, 16) as usize;
+    if !len.is_multiple_of(36) {
+        return None;
+    }
+    let blocks = (0..len / 36).map(|b| core::array::from_fn(|w| word(input, 36 * b + w))).collect();
+    Some(KeccakSpongeEvent { clk, input, result, blocks, result_before: core::array::from_fn(|w| word(result, w)) })
 }

@@ -1,6 +1,7 @@
 //! The syscall table's side of its lookups.
 //!
 //! - `SYSCALL` (looked by the CPU): `[clk, halts]` on every call row.
+//! - `KECCAK_SPONGE` (looking into the sponge table): `[clk, a0, a1]` on KECCAK_SPONGE rows.
 //! - `MEM` (looking into the memory table), five lookups, each `[addr, ts, before, after]`:
 //!   `$v0` and `$a3` at `ts(clk, DST)` on every call row (before = after when the call keeps
 //!   the register); `$a0` read at `ts(clk, RS)` on every call row; the second access ($a1 or
@@ -137,6 +138,17 @@ pub fn ctl_secp256k1() -> TableWithColumns<F> {
         Table::Syscall.index(),
         vec![Column::single(c.clk), Column::single(c.number), Column::single(c.a0), Column::single(c.arg)],
         Filter::new_simple(Column::sum(SECP256K1.map(|f| c.call[f]))),
+    )
+}
+
+/// Looking side of `KECCAK_SPONGE`: `[clk, $a0, $a1]` on KECCAK_SPONGE rows (the sponge table
+/// reads and writes the buffers).
+pub fn ctl_keccak_sponge() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.a0), Column::single(c.arg)],
+        Filter::new_simple(Column::single(c.call[crate::columns::call::KECCAK_SPONGE])),
     )
 }
 

@@ -9,6 +9,9 @@
 //! and are handed to the secp256k1 table, which proves their arithmetic and memory accesses
 //! (`SECP256K1` lookup, [`ctl_secp256k1`]).
 //!
+//! KECCAK_SPONGE is accepted here (its `$v0` and `$a3` are kept) and handed to the sponge table
+//! (`zkmips-table-keccak`) through the `KECCAK_SPONGE` lookup, which makes its memory accesses.
+//!
 //! Not proven (no row can hold them, so a trace with them fails the `SYSCALL` lookup): the
 //! other precompiles, `clone`, `futex`, `clock_gettime`, `nanosleep`, `fcntl`, pipes and epoll (see
 //! [`check_supported`]); [`generate_trace`] also rejects arguments it does not prove (`mmap`
@@ -32,5 +35,5 @@ pub mod trace;
 
 pub use air::SyscallStark;
 pub use columns::{SyscallColumns, CALLS, NUM_COLUMNS};
-pub use ctl::{ctl_looked, ctl_mem, ctl_secp256k1, range_checked_columns};
+pub use ctl::{ctl_keccak_sponge, ctl_looked, ctl_mem, ctl_secp256k1, range_checked_columns};
 pub use trace::{check_supported, generate_trace, mem_accesses, syscall_name};
