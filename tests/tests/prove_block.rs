@@ -80,3 +80,62 @@ fn prove_block_argument_errors_are_clear() {
     assert!(r.stderr_str().contains("http://127.0.0.1:1"), "{}", r.stderr_str());
     assert!(!out.exists());
 }
+
+/// The statement lines `zkmips execute-block` prints for `witness` (natively).
+fn native_statement(witness: &Path) -> Vec<String> {
+    let r = zkmips(&["execute-block".as_ref(), witness.as_os_str()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr_str());
+    let lines: Vec<String> = r
+        .stdout_str()
+        .lines()
+        .filter(|l| {
+            ["chain id:", "parent hash:", "block hash:", "parent state root:", "post state root:"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 5, "{}", r.stdout_str());
+    lines
+}
+
+#[test]
+fn a_proven_block_verifies_and_a_changed_statement_does_not() {
+    let dir = scratch_dir("prove-block");
+    let proof = dir.join("block.proof");
+    let _ = std::fs::remove_file(&proof);
+    let witness = bundled_witness();
+    let r = zkmips(&[
+        "prove-block".as_ref(),
+        "--witness".as_ref(),
+        witness.as_os_str(),
+        "--segment-cycles".as_ref(),
+        "2^18".as_ref(),
+        "-o".as_ref(),
+        proof.as_os_str(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr_str());
+    let statement = native_statement(&witness);
+    for line in &statement {
+        assert!(r.stdout_str().contains(line.as_str()), "prove-block prints {line}: {}", r.stdout_str());
+    }
+
+    // Block mode (no --elf): the proof verifies and states the block.
+    let v = zkmips(&["verify".as_ref(), proof.as_os_str()]);
+    assert_eq!(v.code, Some(0), "{}", v.stderr_str());
+    for line in &statement {
+        assert!(v.stdout_str().contains(line.as_str()), "verify prints {line}: {}", v.stdout_str());
+    }
+    assert!(v.stdout_str().contains("exit code: 0"), "{}", v.stdout_str());
+
+    // The statement's last bytes are the post-state root: claim another one.
+    let mut p = zkmips_prover::Proof::from_bytes(&std::fs::read(&proof).unwrap()).unwrap();
+    let n = p.public_values.len();
+    p.public_values[n - 1] ^= 1;
+    let tampered = dir.join("other-root.proof");
+    std::fs::write(&tampered, p.to_bytes()).unwrap();
+    let v = zkmips(&["verify".as_ref(), tampered.as_os_str()]);
+    assert_eq!(v.code, Some(1), "{}", v.stdout_str());
+    assert!(v.stderr_str().contains("not the committed digest's preimage"), "{}", v.stderr_str());
+    assert!(!v.stdout_str().contains("post state root"), "no statement is printed: {}", v.stdout_str());
+}

@@ -3,9 +3,11 @@
 //! parent hash, block hash, parent and post state roots). Any rejection writes the reason to fd 2
 //! and halts with exit code 2 (a panic exits with 1).
 //!
-//! On fd 2 it also reports the instructions spent per phase, one line each:
-//! `zkmips-phase <name> <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding
-//! the bincode input).
+//! When asked to (a first input item of 4 bytes, the bincode `u32` 1, before the block input), it
+//! also reports the instructions spent per phase on fd 2, one line each: `zkmips-phase <name>
+//! <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding the bincode input).
+//! The instruction clock is the Linux `clock_gettime` call, which the prover does not prove, so a
+//! run to be proven leaves the item out.
 
 #![cfg_attr(target_arch = "mips", no_std, no_main)]
 
@@ -45,6 +47,8 @@ const REJECTED: u32 = 2;
 /// (feature `secp256k1-precompile`, else k256 in software); phases are timed with the instruction
 /// clock.
 struct Vm {
+    /// Report phases (see the crate doc).
+    phases: bool,
     last: u64,
 }
 
@@ -89,15 +93,16 @@ impl Platform for Vm {
             Phase::Execution => "execution",
             Phase::StateRoot => "state-root",
         };
-        report(name, &mut self.last);
+        self.report(name);
     }
 }
 
 #[cfg_attr(not(target_arch = "mips"), allow(dead_code))]
 fn block_program() {
-    let mut vm = Vm { last: zkmips_guest::cycles() };
+    let phases = zkmips_guest::syscall::hint_len() == 4 && zkmips_guest::read::<u32>() == 1;
+    let mut vm = Vm { phases, last: if phases { zkmips_guest::cycles() } else { 0 } };
     let input: BlockInput = zkmips_guest::read();
-    report("input", &mut vm.last);
+    vm.report("input");
     match execute_block_with(&input, &mut vm) {
         Ok(executed) => {
             zkmips_guest::commit_slice(&executed.statement.to_bytes());
@@ -112,9 +117,14 @@ fn block_program() {
     }
 }
 
-/// Reports the instructions since `last` as phase `phase` on fd 2.
-fn report(phase: &str, last: &mut u64) {
-    let now = zkmips_guest::cycles();
-    zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - *last);
-    *last = zkmips_guest::cycles();
+impl Vm {
+    /// Reports the instructions since the last report as phase `phase` on fd 2, if asked to.
+    fn report(&mut self, phase: &str) {
+        if !self.phases {
+            return;
+        }
+        let now = zkmips_guest::cycles();
+        zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - self.last);
+        self.last = zkmips_guest::cycles();
+    }
 }

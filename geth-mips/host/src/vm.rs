@@ -61,8 +61,9 @@ pub fn run_block(program: &Program, input: &BlockInput) -> Result<VmRun, HostErr
 /// [`run_block`], reporting every instruction to `tracer` (for example a [`zkmips_vm::Profile`]).
 pub fn run_block_traced<T: Tracer>(program: &Program, input: &BlockInput, tracer: &mut T) -> Result<VmRun, HostError> {
     let stderr = Captured::default();
-    let machine =
-        Machine::new(program, &[], &[], vec![encode_input(input)]).map_err(|e| HostError::Vm(e.to_string()))?;
+    // The first item asks the program to report its phases (see `geth-mips/guest`).
+    let items = vec![1u32.to_le_bytes().to_vec(), encode_input(input)];
+    let machine = Machine::new(program, &[], &[], items).map_err(|e| HostError::Vm(e.to_string()))?;
     let mut machine = machine.with_output(Box::new(std::io::sink()), Box::new(stderr.clone()));
     let exit_code = machine
         .run_to_exit(tracer, MAX_BLOCK_CYCLES)
