@@ -589,6 +589,28 @@ impl ScenarioBlock {
     }
 }
 
+/// Small blocks for proving: over a fresh chain, an empty block over genesis (anvil's genesis
+/// proofs do not match its genesis root, so no witness can start there), then one block per entry
+/// of `transfers`, each holding that many EIP-1559 transfers of 1 ether from dev account 0 to dev
+/// account 1 (accounts that exist, so anvil's state roots are Ethereum's). Returns the blocks,
+/// checked like [`scenario_blocks`]'.
+pub fn transfer_blocks(anvil: &Anvil, transfers: &[usize]) -> Vec<ScenarioBlock> {
+    let mut state = anvil.dump_state();
+    let mut blocks = vec![];
+    if anvil.block_number() == 0 {
+        blocks.push(BlockBuilder::new(anvil, "empty block over genesis").mine(&mut state));
+    }
+    let account1 = dev_signer(1).address();
+    for &count in transfers {
+        let mut b = BlockBuilder::new(anvil, "transfers");
+        for _ in 0..count {
+            b.transfer("0 -> account 1: 1 ether", 0, Kind::DynamicFee, account1, ETHER);
+        }
+        blocks.push(b.mine(&mut state));
+    }
+    blocks
+}
+
 /// The transaction envelope a scenario transaction is sent in.
 #[derive(Debug, Clone, Copy)]
 enum Kind {

@@ -36,12 +36,12 @@ fn workload(rounds: u32) -> Vec<Vec<u8>> {
     vec![4u32.to_le_bytes().to_vec(), rounds.to_le_bytes().to_vec()]
 }
 
-/// The digest and exit code of a plain VM run.
-fn run_plain(input: Vec<Vec<u8>>) -> ([u32; 8], u32) {
+/// The digest, exit code and public values of a plain VM run.
+fn run_plain(input: Vec<Vec<u8>>) -> ([u32; 8], u32, Vec<u8>) {
     let state = State::new(abi_test(), &[], &[], input).unwrap();
     let mut m = Machine::from_state(state).with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
     let code = m.run_to_exit(&mut zkmips_vm::NoTrace, 1 << 30).unwrap();
-    (m.state.digest, code)
+    (m.state.digest, code, m.state.public_values)
 }
 
 fn proof_of(rounds: u32, segment: u64) -> &'static Proof {
@@ -60,10 +60,24 @@ fn a_multi_segment_run_proves_and_verifies() {
     assert!(proof.segments.len() >= 2, "{} segments", proof.segments.len());
     let id = program_id(abi_test()).unwrap();
     let verified = verify_proof(proof, id).expect("valid proof");
-    let (digest, code) = run_plain(workload(100));
+    let (digest, code, values) = run_plain(workload(100));
     assert_eq!(verified.exit_code, code);
     assert_eq!(verified.digest, digest);
     assert_eq!(verified.segments, proof.segments.len());
+    assert!(!values.is_empty(), "the guest commits its result");
+    assert_eq!(verified.public_values, Some(values), "the public values hash to the committed digest");
+}
+
+#[test]
+fn public_values_that_are_not_the_digests_preimage_are_not_reported() {
+    let id = program_id(abi_test()).unwrap();
+    let mut proof = proof().clone();
+    proof.public_values[0] ^= 1;
+    let verified = verify_proof(&proof, id).expect("the segments are untouched");
+    assert_eq!(verified.public_values, None, "changed public values are not the committed ones");
+    proof.public_values.push(0);
+    proof.public_values[0] ^= 1;
+    assert_eq!(verify_proof(&proof, id).unwrap().public_values, None, "nor are longer ones");
 }
 
 #[test]
@@ -565,9 +579,16 @@ fn cli_proves_and_verifies_and_rejects() {
     let r = zkmips(&["verify".as_ref(), proof.as_os_str(), "--elf".as_ref(), elf.as_os_str()]);
     let out = String::from_utf8_lossy(&r.stdout).into_owned();
     assert_eq!(r.code, Some(0), "{out}{}", r.stderr_str());
-    let (digest, code) = run_plain(workload(40));
+    let (digest, code, values) = run_plain(workload(40));
     assert!(out.contains(&format!("exit code: {code}\n")), "{out}");
     assert!(out.contains(&format!("digest: {}\n", zkmips_prover::digest_hex(&digest))), "{out}");
+    assert!(out.contains(&format!("public values: {}\n", hex::encode(&values))), "{out}");
+
+    // Without --elf the proof is checked against the built-in block program: another program.
+    let r = zkmips(&["verify".as_ref(), proof.as_os_str()]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr_str());
+    assert!(r.stderr_str().contains("built-in block program"), "{}", r.stderr_str());
+    assert!(r.stderr_str().contains("another program"), "{}", r.stderr_str());
 
     // Another ELF: a different program id.
     let other = dir.join("other.elf");
@@ -628,12 +649,12 @@ fn cli_prove_errors_leave_no_proof_file() {
     assert!(r.stderr_str().contains("power of two"), "{}", r.stderr_str());
 
     // A program calling a precompile the tables do not prove yet: named, and no file.
-    // lui $v0, 0x0101; ori $v0, $v0, 0x0009; syscall
-    let keccak = dir.join("keccak.elf");
-    std::fs::write(&keccak, zkmips_e2e::minimal_elf(&[0x3C02_0101, 0x3442_0009, 0x0000_000C])).unwrap();
-    let r = zkmips(&["prove".as_ref(), keccak.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    // lui $v0, 0x0101; ori $v0, $v0, 0x0006; syscall
+    let sha = dir.join("sha-compress.elf");
+    std::fs::write(&sha, zkmips_e2e::minimal_elf(&[0x3C02_0101, 0x3442_0006, 0x0000_000C])).unwrap();
+    let r = zkmips(&["prove".as_ref(), sha.as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert_eq!(r.code, Some(1), "{}", r.stderr_str());
-    assert!(r.stderr_str().contains("KECCAK_SPONGE"), "{}", r.stderr_str());
+    assert!(r.stderr_str().contains("SHA_COMPRESS"), "{}", r.stderr_str());
     assert!(r.stderr_str().contains("not proven"), "{}", r.stderr_str());
     assert!(!out.exists());
 }

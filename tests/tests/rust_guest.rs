@@ -127,3 +127,32 @@ fn keccak_example_commits_hash_of_input() {
     let (_, summary) = split_summary(&result.stderr);
     assert_eq!(summary_field(&summary, "public values"), Some(hex::encode(keccak256(b"hello")).as_str()), "{ctx}");
 }
+
+/// The VM's cycle profile of a run attributes every instruction to a function of the ELF: the
+/// workload loop (inlined into the guest's `main`) is the top function, and a function the guest
+/// calls a known number of times shows that count.
+#[test]
+fn profile_attributes_instructions_to_functions() {
+    let elf = std::fs::read(abi_test_elf()).expect("read the guest");
+    let program = zkmips_vm::Program::from_elf(&elf, false).expect("load the guest");
+    let rounds: u32 = 2000;
+    let input = vec![4u32.to_le_bytes().to_vec(), rounds.to_le_bytes().to_vec()];
+    let mut machine = zkmips_vm::Machine::new(&program, &[], &[], input)
+        .expect("start the guest")
+        .with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
+    let mut profile = zkmips_vm::Profile::default();
+    assert_eq!(machine.run_to_exit(&mut profile, 10_000_000).expect("run"), 0);
+    let cycles = machine.state.clk;
+    assert_eq!(profile.counts.values().sum::<u64>(), cycles, "every instruction is counted once");
+    let functions = profile.by_function(&program);
+    assert_eq!(functions.iter().map(|f| f.instructions).sum::<u64>(), cycles);
+    assert!(functions.windows(2).all(|w| w[0].instructions >= w[1].instructions), "sorted, most first");
+    let top = &functions[0];
+    assert_eq!(top.name, "__zkmips_main", "top function {} ({} of {cycles})", top.name, top.instructions);
+    assert!(top.instructions > u64::from(rounds) * 30, "the workload runs in main: {}", top.instructions);
+    let unnamed: u64 = functions.iter().filter(|f| f.name == "?").map(|f| f.instructions).sum();
+    assert!(unnamed * 100 < cycles, "{unnamed} of {cycles} instructions outside any symbol");
+    // The guest commits its result once.
+    let commit = functions.iter().find(|f| f.name.contains("zkmips_guest2io6commit")).expect("commit in the profile");
+    assert_eq!(commit.calls, 1, "{commit:?}");
+}

@@ -62,6 +62,12 @@ pub trait Platform {
         crate::crypto::recover_signer(signature, hash)
     }
 
+    /// Installs revm's cryptography provider (ECRECOVER) before the first transaction runs; only
+    /// the first installation in a process takes effect.
+    fn install_precompiles(&self) {
+        crate::crypto::install_precompiles(crate::crypto::Precompiles);
+    }
+
     /// Called as each [`Phase`] ends.
     fn phase_done(&mut self, _phase: Phase) {}
 }
@@ -80,6 +86,7 @@ pub fn execute_block(input: &BlockInput) -> Result<Executed, ExecError> {
 /// error naming the field, the claimed and computed values. Keccak is `alloy_primitives::keccak256`
 /// (a guest routes it with alloy's `native-keccak` hook); senders are recovered by `platform`.
 pub fn execute_block_with(input: &BlockInput, platform: &mut impl Platform) -> Result<Executed, ExecError> {
+    platform.install_precompiles();
     let chain = &input.chain;
     let block = decode_exact::<Block<TxEnvelope>>(&input.block).map_err(ExecError::BlockDecode)?;
     let header = &block.header;

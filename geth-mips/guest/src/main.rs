@@ -3,12 +3,21 @@
 //! parent hash, block hash, parent and post state roots). Any rejection writes the reason to fd 2
 //! and halts with exit code 2 (a panic exits with 1).
 //!
-//! On fd 2 it also reports the instructions spent per phase, one line each:
-//! `zkmips-phase <name> <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding
-//! the bincode input).
+//! When asked to (a first input item of 4 bytes, the bincode `u32` 1, before the block input), it
+//! also reports the instructions spent per phase on fd 2, one line each: `zkmips-phase <name>
+//! <cycles>` (see `zkmips_executor::Phase`; `input` is reading and decoding the bincode input).
+//! The instruction clock is the Linux `clock_gettime` call, which the prover does not prove, so a
+//! run to be proven leaves the item out.
 
 #![cfg_attr(target_arch = "mips", no_std, no_main)]
 
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+extern crate alloc;
+
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+use alloc::string::String;
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+use zkmips_executor::crypto::{self, Address, B256, Coordinate, CurveOps, Point, Signature};
 use zkmips_executor::{BlockInput, Phase, Platform, execute_block_with};
 
 #[cfg(target_arch = "mips")]
@@ -34,13 +43,48 @@ extern "C" fn native_keccak256(bytes: *const u8, len: usize, output: *mut u8) {
 /// Exit code for a block the executor rejects.
 const REJECTED: u32 = 2;
 
-/// The VM as the executor's platform. Sender recovery keeps the default (k256 in software) until
-/// the VM's SECP256K1 calls are proven; phases are timed with the instruction clock.
+/// The VM as the executor's platform: sender recovery and ECRECOVER on the VM's SECP256K1 calls
+/// (feature `secp256k1-precompile`, else k256 in software); phases are timed with the instruction
+/// clock.
 struct Vm {
+    /// Report phases (see the crate doc).
+    phases: bool,
     last: u64,
 }
 
+/// secp256k1's point operations as the VM's SECP256K1 calls.
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+#[derive(Clone, Copy, Debug, Default)]
+struct VmCurve;
+
+#[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+impl CurveOps for VmCurve {
+    fn add(&self, p: &mut Point, q: &Point) {
+        zkmips_guest::syscall::secp256k1_add(p, q);
+    }
+
+    fn double(&self, p: &mut Point) {
+        zkmips_guest::syscall::secp256k1_double(p);
+    }
+
+    /// The call would stop the program when `x` is no point's coordinate, so that is checked
+    /// first (in software, about 10 times cheaper than the square root).
+    fn decompress(&self, x: &Coordinate, odd: bool) -> Option<Coordinate> {
+        crypto::is_x_coordinate(x).then(|| zkmips_guest::syscall::secp256k1_decompress(x, odd))
+    }
+}
+
 impl Platform for Vm {
+    #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+    fn recover_signer(&self, signature: &Signature, hash: B256) -> Result<Address, String> {
+        crypto::recover_signer_with(&VmCurve, signature, hash)
+    }
+
+    #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+    fn install_precompiles(&self) {
+        crypto::install_precompiles(crypto::PrecompilesWith(VmCurve));
+    }
+
     fn phase_done(&mut self, phase: Phase) {
         let name = match phase {
             Phase::Decode => "decode",
@@ -49,15 +93,16 @@ impl Platform for Vm {
             Phase::Execution => "execution",
             Phase::StateRoot => "state-root",
         };
-        report(name, &mut self.last);
+        self.report(name);
     }
 }
 
 #[cfg_attr(not(target_arch = "mips"), allow(dead_code))]
 fn block_program() {
-    let mut vm = Vm { last: zkmips_guest::cycles() };
+    let phases = zkmips_guest::syscall::hint_len() == 4 && zkmips_guest::read::<u32>() == 1;
+    let mut vm = Vm { phases, last: if phases { zkmips_guest::cycles() } else { 0 } };
     let input: BlockInput = zkmips_guest::read();
-    report("input", &mut vm.last);
+    vm.report("input");
     match execute_block_with(&input, &mut vm) {
         Ok(executed) => {
             zkmips_guest::commit_slice(&executed.statement.to_bytes());
@@ -72,9 +117,14 @@ fn block_program() {
     }
 }
 
-/// Reports the instructions since `last` as phase `phase` on fd 2.
-fn report(phase: &str, last: &mut u64) {
-    let now = zkmips_guest::cycles();
-    zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - *last);
-    *last = zkmips_guest::cycles();
+impl Vm {
+    /// Reports the instructions since the last report as phase `phase` on fd 2, if asked to.
+    fn report(&mut self, phase: &str) {
+        if !self.phases {
+            return;
+        }
+        let now = zkmips_guest::cycles();
+        zkmips_guest::eprintln!("zkmips-phase {phase} {}", now - self.last);
+        self.last = zkmips_guest::cycles();
+    }
 }

@@ -6,7 +6,7 @@ use std::{
 };
 
 use zkmips_executor::{BlockInput, PublicStatement};
-use zkmips_vm::{Machine, NoTrace, Program};
+use zkmips_vm::{Machine, NoTrace, Program, Tracer};
 
 use crate::HostError;
 
@@ -55,12 +55,18 @@ pub fn encode_input(input: &BlockInput) -> Vec<u8> {
 
 /// Runs the block program on `input`.
 pub fn run_block(program: &Program, input: &BlockInput) -> Result<VmRun, HostError> {
+    run_block_traced(program, input, &mut NoTrace)
+}
+
+/// [`run_block`], reporting every instruction to `tracer` (for example a [`zkmips_vm::Profile`]).
+pub fn run_block_traced<T: Tracer>(program: &Program, input: &BlockInput, tracer: &mut T) -> Result<VmRun, HostError> {
     let stderr = Captured::default();
-    let machine =
-        Machine::new(program, &[], &[], vec![encode_input(input)]).map_err(|e| HostError::Vm(e.to_string()))?;
+    // The first item asks the program to report its phases (see `geth-mips/guest`).
+    let items = vec![1u32.to_le_bytes().to_vec(), encode_input(input)];
+    let machine = Machine::new(program, &[], &[], items).map_err(|e| HostError::Vm(e.to_string()))?;
     let mut machine = machine.with_output(Box::new(std::io::sink()), Box::new(stderr.clone()));
     let exit_code = machine
-        .run_to_exit(&mut NoTrace, MAX_BLOCK_CYCLES)
+        .run_to_exit(tracer, MAX_BLOCK_CYCLES)
         .map_err(|e| HostError::Vm(format!("{e} ({})", program.symbolize(machine.state.pc).unwrap_or_default())))?;
     let text = String::from_utf8_lossy(&stderr.0.lock().unwrap()).into_owned();
     let mut phases = Vec::new();

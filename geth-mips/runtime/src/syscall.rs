@@ -11,7 +11,9 @@ pub use zkmips_isa::abi::HINT_END;
 pub use zkmips_isa::abi::fd::{
     HINT as FD_HINT, PUBLIC_VALUES as FD_PUBLIC_VALUES, STDERR as FD_STDERR, STDOUT as FD_STDOUT,
 };
-pub use zkmips_isa::abi::sys::{COMMIT, HALT, HINT_LEN, HINT_READ, KECCAK_SPONGE, WRITE};
+pub use zkmips_isa::abi::sys::{
+    COMMIT, HALT, HINT_LEN, HINT_READ, KECCAK_SPONGE, SECP256K1_ADD, SECP256K1_DECOMPRESS, SECP256K1_DOUBLE, WRITE,
+};
 
 #[cfg(target_arch = "mips")]
 #[inline(always)]
@@ -107,6 +109,32 @@ pub unsafe fn keccak_sponge(input: &[u32], result: &mut [u32; 17]) {
     debug_assert!(result[16] as usize == input.len() && input.len().is_multiple_of(36));
     // SAFETY: the VM reads `result[16]` words of `input` and writes the 17 words of `result`.
     unsafe { raw(KECCAK_SPONGE, input.as_ptr() as u32, result.as_mut_ptr() as u32, 0) };
+}
+
+/// `p := p + q` on secp256k1 (SECP256K1_ADD). A point is 16 words: x then y, each coordinate
+/// little-endian.
+///
+/// The VM stops the program if either point is not on the curve or the sum is the point at
+/// infinity; the prover proves only `x(p) != x(q)` (use [`secp256k1_double`] for `p == q`).
+pub fn secp256k1_add(p: &mut [u32; 16], q: &[u32; 16]) {
+    // SAFETY: the VM reads both 16-word points and writes the 16 words of `p`.
+    unsafe { raw(SECP256K1_ADD, p.as_mut_ptr() as u32, q.as_ptr() as u32, 0) };
+}
+
+/// `p := 2p` on secp256k1 (SECP256K1_DOUBLE); the layout of [`secp256k1_add`].
+pub fn secp256k1_double(p: &mut [u32; 16]) {
+    // SAFETY: the VM reads and writes the 16 words of `p`.
+    unsafe { raw(SECP256K1_DOUBLE, p.as_mut_ptr() as u32, 0, 0) };
+}
+
+/// The y coordinate (8 words, little-endian) of the secp256k1 point with x coordinate `x` and y
+/// parity `odd` (SECP256K1_DECOMPRESS). The VM stops the program if there is no such point.
+pub fn secp256k1_decompress(x: &[u32; 8], odd: bool) -> [u32; 8] {
+    let mut buf = [0u32; 16];
+    buf[8..].copy_from_slice(x);
+    // SAFETY: the VM reads x at `buf + 32` and writes y to the first 8 words of `buf`.
+    unsafe { raw(SECP256K1_DECOMPRESS, buf.as_mut_ptr() as u32, odd as u32, 0) };
+    buf[..8].try_into().expect("8 words")
 }
 
 /// Instructions executed so far: the VM's guest clock runs at one nanosecond per instruction

@@ -48,11 +48,7 @@ pub fn cmd_fetch(
         fork,
         ..FetchOptions::default()
     };
-    let progress = Arc::new(Progress::default());
-    let display = ProgressDisplay::start(progress.clone());
-    let result = live::fetch(rpc, block, &opts, progress);
-    display.stop();
-    let (file, stats) = result.with_context(|| format!("cannot fetch block {block} from {rpc}"))?;
+    let (file, stats) = fetch_with_progress(rpc, block, &opts)?;
     file.write(&output).with_context(|| format!("cannot write {}", output.display()))?;
     let written = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
     println!("block {} ({}) fetched with the {} strategy", file.number, file.hash, stats.strategy);
@@ -66,6 +62,15 @@ pub fn cmd_fetch(
         output.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fetches block `block`'s witness from `rpc`, showing progress on a terminal.
+pub fn fetch_with_progress(rpc: &str, block: u64, opts: &FetchOptions) -> Result<(WitnessFile, live::FetchStats)> {
+    let progress = Arc::new(Progress::default());
+    let display = ProgressDisplay::start(progress.clone());
+    let result = live::fetch(rpc, block, opts, progress);
+    display.stop();
+    result.with_context(|| format!("cannot fetch block {block} from {rpc}"))
 }
 
 pub fn cmd_inspect(path: &Path) -> Result<ExitCode> {

@@ -59,7 +59,7 @@ pub fn cmd_blockchain_test(paths: &[PathBuf], in_vm: bool) -> Result<ExitCode> {
 /// Reads a block input: a witness file (`zkmips fetch`), a recording of JSON-RPC responses (`.json` or `.json.gz`, the format of
 /// `../shared/testdata/mainnet-rpc`), from which the input of block `number` (default: the newest
 /// recorded block) is built, or else the bincode `BlockInput` the block program reads.
-fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
+pub fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if name.ends_with(".json") || name.ends_with(".json.gz") {
         let recorded = Recorded::load(path).with_context(|| format!("cannot load recording {}", path.display()))?;
@@ -79,7 +79,13 @@ fn read_input(path: &Path, number: Option<u64>) -> Result<BlockInput> {
         .with_context(|| format!("{} is not a block input (bincode BlockInput)", path.display()))
 }
 
-pub fn cmd_execute_block(witness: &Path, number: Option<u64>, in_vm: bool, elf: Option<&Path>) -> Result<ExitCode> {
+pub fn cmd_execute_block(
+    witness: &Path,
+    number: Option<u64>,
+    in_vm: bool,
+    elf: Option<&Path>,
+    profile: Option<usize>,
+) -> Result<ExitCode> {
     let input = read_input(witness, number)?;
     let start = Instant::now();
     let native = zkmips_executor::execute_block(&input);
@@ -105,12 +111,24 @@ pub fn cmd_execute_block(witness: &Path, number: Option<u64>, in_vm: bool, elf: 
             None => vm::program()?,
         };
         let start = Instant::now();
-        let run = vm::run_block(&program, &input)?;
+        let mut counts = zkmips_vm::Profile::default();
+        let run = match profile {
+            Some(_) => vm::run_block_traced(&program, &input, &mut counts)?,
+            None => vm::run_block(&program, &input)?,
+        };
         let secs = start.elapsed().as_secs_f64();
         println!("vm exit code: {}", run.exit_code);
         println!("vm cycles: {} ({:.1} s, {:.0} M instructions/s)", run.cycles, secs, run.cycles as f64 / secs / 1e6);
         for (phase, cycles) in &run.phases {
             println!("vm phase {phase}: {cycles}");
+        }
+        if let Some(top) = profile {
+            println!("vm profile (instructions, share, calls, function):");
+            for f in counts.by_function(&program).into_iter().take(top) {
+                let share = 100.0 * f.instructions as f64 / run.cycles.max(1) as f64;
+                let name = rustc_demangle::demangle(&f.name);
+                println!("{:>12} {share:5.1}% {:>9}  {name:#}", f.instructions, f.calls);
+            }
         }
         if !run.message.is_empty() {
             eprintln!("vm: {}", run.message);
@@ -126,7 +144,7 @@ pub fn cmd_execute_block(witness: &Path, number: Option<u64>, in_vm: bool, elf: 
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_statement(s: &PublicStatement) {
+pub fn print_statement(s: &PublicStatement) {
     println!("chain id: {}", s.chain_id);
     println!("parent hash: {}", s.parent_hash);
     println!("block hash: {}", s.block_hash);

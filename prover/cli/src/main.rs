@@ -72,13 +72,42 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
-    /// Verify a proof file against the ELF it claims to run: every segment, the chain between
-    /// them, and the program id. Prints the exit code and `digest: <64 hex>`; exit 0 only for a
-    /// valid proof.
+    /// Prove a block: run the block program on its witness in the VM and prove the run. The
+    /// proof's statement is the block's chain id, parent hash, block hash and state roots.
+    ///
+    /// The block is executed natively first: a witness that does not prove its block is refused
+    /// before proving starts, naming the problem. The proof is verified before it is written
+    /// (atomically; nothing is written on failure).
+    ProveBlock {
+        /// A witness file (`zkmips fetch`), or a recording of JSON-RPC responses.
+        #[arg(long, value_name = "FILE", required_unless_present = "rpc", conflicts_with = "rpc")]
+        witness: Option<PathBuf>,
+        /// Fetch the block from this JSON-RPC node (with --block).
+        #[arg(long, value_name = "URL", requires = "block")]
+        rpc: Option<String>,
+        /// The block number: with --rpc, or to pick a block of a recording.
+        #[arg(long, value_name = "N")]
+        block: Option<u64>,
+        /// Cycles per segment: a power of two, as `2^k` or a number.
+        #[arg(long, default_value = "2^20", value_parser = proof::parse_cycles)]
+        segment_cycles: u64,
+        /// Where to write the proof.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print each segment's timing and every table's rows and columns.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Verify a proof file: every segment, the chain between them, and that the program id is
+    /// the ELF's. Prints the exit code and `digest: <64 hex>`; exit 0 only for a valid proof.
+    ///
+    /// Without --elf the proof must be of the built-in block program, and the proven block
+    /// statement is printed (chain id, parent hash, block hash, both state roots).
     Verify {
         proof: PathBuf,
+        /// The program the proof claims to run (default: the built-in block program).
         #[arg(long)]
-        elf: PathBuf,
+        elf: Option<PathBuf>,
     },
     /// Run a MIPS ELF program in the VM.
     ///
@@ -161,6 +190,9 @@ enum Command {
         /// With --vm: run this build of the block program instead of the built-in one.
         #[arg(long, value_name = "ELF", requires = "vm")]
         elf: Option<PathBuf>,
+        /// With --vm: print the N functions that executed the most instructions.
+        #[arg(long, value_name = "N", requires = "vm")]
+        profile: Option<usize>,
     },
     /// Fetch block N and the witness of the state it touches from a JSON-RPC node.
     ///
@@ -227,12 +259,22 @@ fn main() -> ExitCode {
         Command::Prove { elf, inputs, segment_cycles, output, stats } => {
             proof::cmd_prove(&elf, &inputs, segment_cycles, &output, stats)
         }
-        Command::Verify { proof, elf } => proof::cmd_verify(&proof, &elf),
+        Command::ProveBlock { witness, rpc, block, segment_cycles, output, stats } => {
+            let source = match (&witness, &rpc, block) {
+                (Some(path), _, number) => proof::BlockSource::Witness(path, number),
+                (None, Some(url), Some(number)) => {
+                    proof::BlockSource::Rpc(url, number, zkmips_fetcher::live::FetchOptions::default())
+                }
+                _ => unreachable!("clap requires --witness, or --rpc with --block"),
+            };
+            proof::cmd_prove_block(source, segment_cycles, &output, stats)
+        }
+        Command::Verify { proof, elf } => proof::cmd_verify(&proof, elf.as_deref()),
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),
         Command::MipsTest { big_endian, files } => cmd_mips_test(big_endian, &files),
         Command::BlockchainTest { vm, paths } => geth::cmd_blockchain_test(&paths, vm),
-        Command::ExecuteBlock { witness, block, vm, elf } => {
-            geth::cmd_execute_block(&witness, block, vm, elf.as_deref())
+        Command::ExecuteBlock { witness, block, vm, elf, profile } => {
+            geth::cmd_execute_block(&witness, block, vm, elf.as_deref(), profile)
         }
         Command::Fetch { rpc, block, output, strategy, fork, concurrency, timeout, retries } => {
             fetch::cmd_fetch(&rpc, block, output, &strategy, fork.as_deref(), concurrency, timeout, retries)

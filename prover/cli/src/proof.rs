@@ -1,11 +1,16 @@
-//! `zkmips prove` and `zkmips verify`.
+//! `zkmips prove`, `zkmips prove-block` and `zkmips verify`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use zkmips_prover::{digest_hex, hex_id, program_id, prove_program, verify_proof, Progress, Proof, SegmentStats};
+use zkmips_executor::{BlockInput, PublicStatement};
+use zkmips_fetcher::live::FetchOptions;
+use zkmips_geth::vm;
+use zkmips_prover::{
+    digest_hex, hex_id, program_id, prove_program, verify_proof, Progress, Proof, SegmentStats, Verified,
+};
 use zkmips_vm::Program;
 
 /// Cycles a proof may cover at most (a guard against programs that never halt).
@@ -66,8 +71,17 @@ pub fn cmd_prove(elf: &Path, inputs: &[PathBuf], segment_cycles: u64, output: &P
         items.push(std::fs::read(f).with_context(|| format!("cannot read input {}", f.display()))?);
     }
     let t0 = std::time::Instant::now();
+    let proof = prove(&program, items, segment_cycles, stats)?;
+    write_proof(&proof, output, t0)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prove(program: &Program, items: Vec<Vec<u8>>, segment_cycles: u64, stats: bool) -> Result<Proof> {
     let mut report = Report { terminal: std::io::stderr().is_terminal(), stats };
-    let proof = prove_program(&program, items, segment_cycles, MAX_CYCLES, &mut report)?;
+    Ok(prove_program(program, items, segment_cycles, MAX_CYCLES, &mut report)?)
+}
+
+fn write_proof(proof: &Proof, output: &Path, t0: std::time::Instant) -> Result<()> {
     let bytes = proof.to_bytes();
     zkmips_fetcher::witness::write_atomically(output, &bytes)?;
     let cycles: u64 = proof.segments.iter().map(|s| s.end.clk - s.start.clk).sum();
@@ -79,20 +93,83 @@ pub fn cmd_prove(elf: &Path, inputs: &[PathBuf], segment_cycles: u64, output: &P
         bytes.len(),
         output.display()
     );
+    Ok(())
+}
+
+/// Where `prove-block` takes its block from.
+pub enum BlockSource<'a> {
+    /// A witness file, or a recording of JSON-RPC responses (with the block to build).
+    Witness(&'a Path, Option<u64>),
+    /// A JSON-RPC node and a block number.
+    Rpc(&'a str, u64, FetchOptions),
+}
+
+/// Proves the block program's run on a block: the proof's statement is the block's chain id,
+/// parent hash, block hash and both state roots. The block is executed natively first, so a
+/// witness that does not prove its block is refused before any proving; the proof is checked
+/// before it is written.
+pub fn cmd_prove_block(source: BlockSource, segment_cycles: u64, output: &Path, stats: bool) -> Result<ExitCode> {
+    let input: BlockInput = match source {
+        BlockSource::Witness(path, number) => crate::geth::read_input(path, number)?,
+        BlockSource::Rpc(url, number, opts) => crate::fetch::fetch_with_progress(url, number, &opts)?.0.input,
+    };
+    let executed = zkmips_executor::execute_block(&input).context("the block is rejected")?;
+    let program = vm::program()?;
+    let t0 = std::time::Instant::now();
+    let proof = prove(&program, vec![vm::encode_input(&input)], segment_cycles, stats)?;
+    let id = program_id(&program).map_err(anyhow::Error::msg)?;
+    let verified = verify_proof(&proof, id).context("the new proof does not verify")?;
+    let statement = block_statement(&verified)?;
+    anyhow::ensure!(
+        statement == executed.statement,
+        "the proven statement {statement:?} differs from native execution's {:?}",
+        executed.statement
+    );
+    write_proof(&proof, output, t0)?;
+    crate::geth::print_statement(&statement);
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn cmd_verify(proof_path: &Path, elf: &Path) -> Result<ExitCode> {
+/// The block statement a verified run of the block program committed.
+fn block_statement(verified: &Verified) -> Result<PublicStatement> {
+    anyhow::ensure!(
+        verified.exit_code == 0,
+        "the proof shows the block program rejecting the block (exit code {})",
+        verified.exit_code
+    );
+    let values =
+        verified.public_values.as_ref().context("the proof's public values are not the committed digest's preimage")?;
+    PublicStatement::from_bytes(values)
+        .with_context(|| format!("the block program committed {} bytes, not a block statement", values.len()))
+}
+
+/// Verifies a proof against `elf`, or against the built-in block program (then printing the
+/// proven block statement).
+pub fn cmd_verify(proof_path: &Path, elf: Option<&Path>) -> Result<ExitCode> {
     let bytes = std::fs::read(proof_path).with_context(|| format!("cannot read proof {}", proof_path.display()))?;
     let proof =
         Proof::from_bytes(&bytes).with_context(|| format!("{} is not a valid proof file", proof_path.display()))?;
-    let program = load(elf)?;
+    let program = match elf {
+        Some(elf) => load(elf)?,
+        None => vm::program()?,
+    };
     let id = program_id(&program).map_err(anyhow::Error::msg)?;
-    let verified = verify_proof(&proof, id).context("the proof is invalid")?;
+    let verified = verify_proof(&proof, id).with_context(|| match elf {
+        Some(_) => "the proof is invalid".to_string(),
+        None => "the proof is invalid (checked against the built-in block program; use --elf for others)".into(),
+    })?;
     println!("program: {}", hex_id(&id));
     println!("segments: {}", verified.segments);
     println!("cycles: {}", verified.cycles);
     println!("exit code: {}", verified.exit_code);
     println!("digest: {}", digest_hex(&verified.digest));
+    match elf {
+        Some(_) => {
+            if let Some(values) = &verified.public_values {
+                println!("public values: {}", hex::encode(values));
+            }
+        }
+        None => crate::geth::print_statement(&block_statement(&verified)?),
+    }
     Ok(ExitCode::SUCCESS)
 }

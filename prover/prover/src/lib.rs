@@ -32,13 +32,16 @@ pub use prove::SegmentProof;
 pub use segment::Boundary;
 
 /// First bytes of a proof file; the last byte is the format version.
-pub const PROOF_MAGIC: [u8; 8] = *b"ZKMIPSP\x01";
+pub const PROOF_MAGIC: [u8; 8] = *b"ZKMIPSP\x02";
 
-/// A proof of a whole run: the program id and one proof per segment, in order.
+/// A proof of a whole run: the program id, one proof per segment, in order, and the public values
+/// the program wrote (bound to the proof only through the committed digest: see
+/// [`Verified::public_values`]).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Proof {
     pub program_id: [u64; 4],
     pub segments: Vec<SegmentProof>,
+    pub public_values: Vec<u8>,
 }
 
 /// What a valid proof establishes.
@@ -48,6 +51,10 @@ pub struct Verified {
     pub digest: [u32; 8],
     pub cycles: u64,
     pub segments: usize,
+    /// The proof's public values, when their SHA-256 is the committed digest (the guest
+    /// runtime's convention: the digest words are the hash's bytes, little-endian per word);
+    /// `None` when the program committed something else.
+    pub public_values: Option<Vec<u8>>,
 }
 
 impl Proof {
@@ -159,7 +166,7 @@ pub fn prove_program(
         });
         segments.push(proof);
     }
-    Ok(Proof { program_id, segments })
+    Ok(Proof { program_id, segments, public_values: machine.state.public_values.clone() })
 }
 
 /// Verifies a whole proof against the program id of the ELF it claims to run.
@@ -195,12 +202,23 @@ pub fn verify_proof(proof: &Proof, program_id: [u64; 4]) -> Result<Verified, Ver
     if !last.end.halted() {
         return Err(VerifyError::Incomplete { clk: last.end.clk });
     }
+    let digest = last.end.digest();
+    let public_values = (public_values_digest(&proof.public_values) == digest).then(|| proof.public_values.clone());
     Ok(Verified {
         exit_code: last.end.exit_code(),
-        digest: last.end.digest(),
+        digest,
+        public_values,
         cycles: last.end.clk - first.start.clk,
         segments: proof.segments.len(),
     })
+}
+
+/// The digest words a guest commits for `public_values`: SHA-256, each word the little-endian
+/// reading of 4 bytes of the hash.
+pub fn public_values_digest(public_values: &[u8]) -> [u32; 8] {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(public_values);
+    core::array::from_fn(|i| u32::from_le_bytes(hash[4 * i..4 * i + 4].try_into().expect("4 bytes")))
 }
 
 /// A program id as hex.

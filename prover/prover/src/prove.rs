@@ -66,8 +66,11 @@ pub fn build_traces(
     let lsu = zkmips_table_lsu::generate_trace(&record.lsu);
     let muldiv = zkmips_table_muldiv::generate_trace(&record.muldiv);
     let syscall = zkmips_table_syscall::generate_trace(&record.syscalls);
+    let secp256k1 = zkmips_table_secp256k1::generate_trace(&record.secp256k1);
     let memory = zkmips_table_memory::generate_trace(&record.mem, start.clk, &start.regs);
     let (page, poseidon, root_start, root_end) = zkmips_table_page::generate_traces(image, &touched);
+    let (keccak_sponge, permutations) = zkmips_table_keccak::sponge::generate_trace(&record.keccak);
+    let keccak = zkmips_table_keccak::perm::generate_trace(&permutations, 0);
     for &(addr, _, value) in &touched {
         image.update(addr, value);
     }
@@ -81,6 +84,9 @@ pub fn build_traces(
     traces[Table::Syscall.index()] = syscall;
     traces[Table::Page.index()] = page;
     traces[Table::Poseidon.index()] = poseidon;
+    traces[Table::Secp256k1.index()] = secp256k1;
+    traces[Table::KeccakSponge.index()] = keccak_sponge;
+    traces[Table::Keccak.index()] = keccak;
 
     traces[Table::Range.index()] = range_trace(&traces)?;
     Ok(SegmentTraces { start, end, root_start, root_end, traces })

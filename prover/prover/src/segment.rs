@@ -5,9 +5,10 @@
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
 use zkmips_isa::{decode, Op};
-use zkmips_stark::events::{AluEvent, CpuEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
+use zkmips_stark::events::{AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_table_cpu::{class_of, Class};
+use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};
 use zkmips_vm::{Machine, Recorder, State};
 
 use crate::error::ProveError;
@@ -63,6 +64,9 @@ pub struct SegmentRecord {
     pub lsu: Vec<LsuEvent>,
     pub muldiv: Vec<MulDivEvent>,
     pub syscalls: Vec<SyscallEvent>,
+    pub secp256k1: Vec<Secp256k1Event>,
+    /// KECCAK_SPONGE calls (also in `syscalls`).
+    pub keccak: Vec<KeccakSpongeEvent>,
     /// Every access to the proven address space, in execution order.
     pub mem: Vec<MemAccess>,
 }
@@ -85,9 +89,11 @@ pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentR
     let mut rec = SegmentRecord::default();
     let end_clk = machine.state.clk + max_cycles;
     let budget = access_budget(max_cycles);
+    // The first instruction always runs, so that a call larger than the budget still makes
+    // progress (in a segment of its own).
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
-        && rec.mem.len() + MAX_STEP_ACCESSES <= budget
+        && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + precompile_accesses(machine) <= budget)
     {
         record_step(machine, &mut rec)?;
     }
@@ -110,6 +116,8 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
         let number = page_before[2];
         zkmips_table_syscall::check_supported(number).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
     }
+    let is_keccak = class == Class::Syscall && page_before[2] == zkmips_isa::abi::sys::KECCAK_SPONGE;
+    let keccak = if is_keccak { keccak_event(&before.memory, clk, page_before[4], page_before[5]) } else { None };
 
     let mut trace = Recorder::default();
     machine.step(&mut trace).map_err(|e| ProveError::Vm(e.to_string()))?;
@@ -182,14 +190,99 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
             rec.muldiv.push(event);
         }
         Class::Syscall => {
-            let mut mem_writes: Vec<(u32, u32, u32)> =
-                trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect();
+            let number = page_before[2];
+            let secp = Secp256k1Op::from_number(number).map(|op| {
+                let (a0, a1) = (page_before[4], page_before[5]);
+                secp256k1_event(clk, op, a0, a1, &trace.mem)
+            });
+            let mut mem_writes: Vec<(u32, u32, u32)> = match secp {
+                // The secp256k1 table makes these calls' accesses.
+                Some(_) => Vec::new(),
+                None => trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect(),
+            };
             mem_writes.sort_unstable_by_key(|w| w.0);
             let event = SyscallEvent { clk, page_before, page_after, mem_writes };
             rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));
             rec.syscalls.push(event);
+            if let Some(secp) = secp {
+                let values = RowValues::of(&secp).map_err(|reason| ProveError::Unprovable { clk, pc, reason })?;
+                rec.mem.extend(zkmips_table_secp256k1::accesses(&values));
+                rec.secp256k1.push(secp);
+            }
+            if is_keccak {
+                let k =
+                    keccak.ok_or_else(|| ProveError::Vm("KECCAK_SPONGE ran with arguments the VM rejects".into()))?;
+                zkmips_table_keccak::sponge::check_call(&k).map_err(|reason| ProveError::Unprovable {
+                    clk,
+                    pc,
+                    reason,
+                })?;
+                rec.mem.extend(zkmips_table_keccak::sponge::mem_accesses(&k));
+                rec.keccak.push(k);
+            }
         }
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
     Ok(())
+}
+
+/// A secp256k1 call's event from the VM's record of its accesses: each word's value before the
+/// call (its first access) and after (its last), at the addresses the call uses.
+fn secp256k1_event(
+    clk: u64,
+    op: Secp256k1Op,
+    a0: u32,
+    a1: u32,
+    mem: &[zkmips_isa::events::MemEvent],
+) -> Secp256k1Event {
+    let first = |addr: u32| mem.iter().find(|m| m.addr == addr).map_or(0, |m| m.before);
+    let last = |addr: u32| mem.iter().rev().find(|m| m.addr == addr).map_or(0, |m| m.after);
+    let at = |base: u32, i: usize| base.wrapping_add(4 * i as u32);
+    let q_base = if op == Secp256k1Op::Add { Some(a1) } else { None };
+    Secp256k1Event {
+        clk,
+        op,
+        a0,
+        a1,
+        p: core::array::from_fn(|i| first(at(a0, i))),
+        q: core::array::from_fn(|i| q_base.map_or(0, |q| first(at(q, i)))),
+        result: core::array::from_fn(|i| last(at(a0, i))),
+    }
+}
+
+/// The memory accesses a precompile table makes for the next instruction, if it is such a call:
+/// KECCAK_SPONGE's length word, 34 words per block and 16 result words; SECP256K1_ADD's 32
+/// (q read, p rewritten); DOUBLE's and DECOMPRESS's 16. A segment stops before a call that would
+/// take the memory table past its budget.
+fn precompile_accesses(machine: &Machine) -> usize {
+    use zkmips_isa::abi::sys;
+    let s = &machine.state;
+    if !decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall) {
+        return 0;
+    }
+    match s.regs[2] {
+        sys::KECCAK_SPONGE => {
+            let blocks = s.memory.read_word(s.regs[5].wrapping_add(64)) as usize / 36;
+            1 + 34 * blocks + 16
+        }
+        sys::SECP256K1_ADD => 32,
+        sys::SECP256K1_DOUBLE | sys::SECP256K1_DECOMPRESS => 16,
+        _ => 0,
+    }
+}
+
+/// A KECCAK_SPONGE call's event, read from memory before the call (it reads its input before it
+/// writes the result). `None` if the VM rejects the arguments (unaligned buffers, a length that
+/// is not a multiple of 36 words): the step then fails.
+fn keccak_event(memory: &zkmips_vm::memory::Memory, clk: u64, input: u32, result: u32) -> Option<KeccakSpongeEvent> {
+    if !input.is_multiple_of(4) || !result.is_multiple_of(4) {
+        return None;
+    }
+    let word = |base: u32, i: usize| memory.read_word(base.wrapping_add(4 * i as u32));
+    let len = word(result, 16) as usize;
+    if !len.is_multiple_of(36) {
+        return None;
+    }
+    let blocks = (0..len / 36).map(|b| core::array::from_fn(|w| word(input, 36 * b + w))).collect();
+    Some(KeccakSpongeEvent { clk, input, result, blocks, result_before: core::array::from_fn(|w| word(result, w)) })
 }

@@ -25,6 +25,10 @@ pub mod ctl_index {
     pub const SYSCALL: usize = 7;
     pub const POSEIDON_SPONGE: usize = 8;
     pub const POSEIDON_HASH: usize = 9;
+    pub const SECP256K1: usize = 10;
+    pub const KECCAK_SPONGE: usize = 11;
+    pub const KECCAK_IN: usize = 12;
+    pub const KECCAK_OUT: usize = 13;
 }
 
 /// Columns of each table that the Range table checks.
@@ -39,6 +43,9 @@ pub fn range_checked() -> [(Table, Vec<usize>); NUM_TABLES] {
         (Table::Syscall, zkmips_table_syscall::range_checked_columns()),
         (Table::Page, zkmips_table_page::range_checked_columns()),
         (Table::Poseidon, zkmips_table_page::poseidon::ctl::range_checked_columns()),
+        (Table::Secp256k1, zkmips_table_secp256k1::range_checked_columns()),
+        (Table::KeccakSponge, zkmips_table_keccak::sponge::range_checked_columns()),
+        (Table::Keccak, vec![]),
     ]
 }
 
@@ -48,6 +55,8 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
     mem_looking.push(zkmips_table_lsu::ctl_mem());
     mem_looking.extend(zkmips_table_muldiv::ctl_mem());
     mem_looking.extend(zkmips_table_syscall::ctl_mem());
+    mem_looking.extend(zkmips_table_secp256k1::ctl_mem());
+    mem_looking.extend(zkmips_table_keccak::sponge::ctl_mem());
 
     let all_rows = || Filter::new(vec![], vec![Column::constant(F::ONE)]);
     let range_looking = range_checked()
@@ -68,6 +77,15 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
         CrossTableLookup::new(vec![zkmips_table_cpu::ctl_syscall()], zkmips_table_syscall::ctl_looked()),
     ];
     ctls.extend(zkmips_table_page::ctl_poseidon());
+    ctls.push(CrossTableLookup::new(vec![zkmips_table_syscall::ctl_secp256k1()], zkmips_table_secp256k1::ctl_looked()));
+    ctls.extend([
+        CrossTableLookup::new(
+            vec![zkmips_table_syscall::ctl_keccak_sponge()],
+            zkmips_table_keccak::sponge::ctl_looked(),
+        ),
+        CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_in()], zkmips_table_keccak::perm::ctl_in()),
+        CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_out()], zkmips_table_keccak::perm::ctl_out()),
+    ]);
     ctls
 }
 
@@ -158,6 +176,18 @@ macro_rules! with_stark {
             }
             zkmips_stark::ctl::Table::Poseidon => {
                 let $stark = $crate::tables::Linked(zkmips_table_page::PoseidonStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Secp256k1 => {
+                let $stark = $crate::tables::Linked(zkmips_table_secp256k1::Secp256k1Stark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::KeccakSponge => {
+                let $stark = $crate::tables::Linked(zkmips_table_keccak::SpongeStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Keccak => {
+                let $stark = $crate::tables::Linked(zkmips_table_keccak::KeccakStark::default());
                 $body
             }
         }

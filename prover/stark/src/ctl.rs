@@ -15,6 +15,10 @@
 //! | `LSU` | `[clk, opcode, imm16, base, rt_val, out, wen]` | Lsu | Cpu (loads and stores) |
 //! | `MULDIV` | `[clk, opcode, funct, a, b, out, wen]` | MulDiv | Cpu (multiply, divide, hi/lo moves) |
 //! | `SYSCALL` | `[clk, halts]` | Syscall | Cpu (`syscall`) |
+//! | `SECP256K1` | `[clk, number, a0, a1]` | Secp256k1 | Syscall (the secp256k1 calls) |
+//! | `KECCAK_SPONGE` | `[clk, input, result]` | KeccakSponge: first row of each call | Syscall (KECCAK_SPONGE) |
+//! | `KECCAK_IN` | `[clk, block, state[0..50]]` | Keccak: round 0 of each permutation | KeccakSponge: each absorbed block |
+//! | `KECCAK_OUT` | `[clk, block, state[0..50]]` | Keccak: round 23 of each permutation (its output) | KeccakSponge: each absorbed block |
 //!
 //! Field meanings: `opcode = word >> 26`, `rs_field = (word >> 21) & 31`, `rt_field = (word >> 16)
 //! & 31`, `rd_field = (word >> 11) & 31`, `shamt = (word >> 6) & 31`, `funct = word & 63`,
@@ -34,6 +38,14 @@
 //!   written to `rd` when `wen` (`mul`, `mfhi`, `mflo`).
 //! - `SYSCALL`: the syscall table reads `$v0`, `$a0..$a3` and the register page and makes every
 //!   write itself; `halts` = 1 for HALT and exit_group, after which the CPU has no more rows.
+//! - `SECP256K1`: `number` is the call's `$v0` (SECP256K1_ADD, _DOUBLE or _DECOMPRESS), `a0`, `a1`
+//!   its `$a0`, `$a1`; the secp256k1 table reads and writes the points' words itself (`MEM` at
+//!   `ts(clk, slot::MEM)` for the reads and `ts(clk, slot::MEM_WRITE)` for the rewritten words).
+//! - `KECCAK_SPONGE`: `input` = `$a0`, `result` = `$a1` of the call at `clk`; the sponge table
+//!   reads the length and the input words and writes the result words itself (`MEM`).
+//! - `KECCAK_IN` / `KECCAK_OUT`: a keccak-f[1600] permutation's input and output state as 50
+//!   32-bit limbs (lane `i` = limbs `2i` (low half) and `2i + 1`), tagged with the call's `clk`
+//!   and the block's number (blocks left, counting down to 1), which no two blocks share.
 //!
 //! A word that `zkmips_isa::decode` rejects, or an operation a table does not prove, must not
 //! satisfy the constraints: the table that owns the instruction class checks the fields that
@@ -54,10 +66,16 @@ pub enum Table {
     Page = 7,
     /// Poseidon permutations used by the page table.
     Poseidon = 8,
+    /// secp256k1 point addition, doubling and decompression.
+    Secp256k1 = 9,
+    /// KECCAK_SPONGE calls: memory reads, absorbing, result writes.
+    KeccakSponge = 10,
+    /// keccak-f[1600] permutations used by the sponge table.
+    Keccak = 11,
 }
 
 /// Number of tables.
-pub const NUM_TABLES: usize = 9;
+pub const NUM_TABLES: usize = 12;
 
 impl Table {
     pub const ALL: [Table; NUM_TABLES] = [
@@ -70,6 +88,9 @@ impl Table {
         Table::Syscall,
         Table::Page,
         Table::Poseidon,
+        Table::Secp256k1,
+        Table::KeccakSponge,
+        Table::Keccak,
     ];
 
     pub const fn index(self) -> usize {
@@ -87,6 +108,9 @@ impl Table {
             Table::Syscall => "syscall",
             Table::Page => "page",
             Table::Poseidon => "poseidon",
+            Table::Secp256k1 => "secp256k1",
+            Table::KeccakSponge => "keccak-sponge",
+            Table::Keccak => "keccak",
         }
     }
 }
@@ -101,6 +125,10 @@ pub mod width {
     pub const LSU: usize = 7;
     pub const MULDIV: usize = 7;
     pub const SYSCALL: usize = 2;
+    pub const SECP256K1: usize = 4;
+    pub const KECCAK_SPONGE: usize = 3;
+    pub const KECCAK_IN: usize = 52;
+    pub const KECCAK_OUT: usize = 52;
 }
 
 /// Public inputs of the CPU table: the segment's start and end machine position.

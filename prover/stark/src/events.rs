@@ -83,3 +83,18 @@ pub struct SyscallEvent {
     /// Memory words the call wrote, in address order: `(addr, before, after)`.
     pub mem_writes: Vec<(u32, u32, u32)>,
 }
+
+/// A KECCAK_SPONGE call (`shared/ABI.md`): what the sponge table needs besides its arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeccakSpongeEvent {
+    pub clk: u64,
+    /// `$a0`: the input words.
+    pub input: u32,
+    /// `$a1`: the 17-word result buffer (`result[16]` holds the input length in words).
+    pub result: u32,
+    /// The data words of each 36-word input block: its first 34 words (the last two are
+    /// ignored by the call and not read by the proof).
+    pub blocks: Vec<[u32; 34]>,
+    /// `result[0..16]` before the call overwrites them.
+    pub result_before: [u32; 16],
+}

@@ -52,6 +52,9 @@ pub mod slot {
     pub const HILO_READ: u64 = 3;
     /// Data memory (loads, stores, syscall buffers).
     pub const MEM: u64 = 4;
+    /// Data memory written after the `MEM` reads of the same instruction, for precompiles whose
+    /// output may overlap their input (SECP256K1_ADD reads q, then rewrites p).
+    pub const MEM_WRITE: u64 = 5;
     /// Destination register write (CPU) and syscall register / register-page writes.
     pub const DST: u64 = 6;
     /// hi/lo writes (multiply/divide).

@@ -31,4 +31,4 @@ pub use machine::{Machine, Sink, State, Status, CHECKPOINT_MAGIC};
 pub use pipes::{EpollEntry, Pipe};
 pub use syscall::{syscall_name, NANOS_PER_CYCLE};
 pub use threads::{Thread, Wait};
-pub use trace::{Counter, NoTrace, Recorder, Tracer};
+pub use trace::{Counter, FunctionProfile, NoTrace, Profile, Recorder, Tracer};

@@ -303,9 +303,16 @@ type Symbols = (HashMap<String, u32>, Vec<(u32, u32, String)>);
 impl Program {
     /// Names the function containing `pc` as `name+0xoffset`, if the ELF has symbols for it.
     pub fn symbolize(&self, pc: u32) -> Option<String> {
+        let (addr, name) = self.function_containing(pc)?;
+        Some(format!("{name}+{:#x}", pc - addr))
+    }
+
+    /// The start address and (mangled) name of the function containing `pc`, if the ELF has
+    /// symbols for it.
+    pub fn function_containing(&self, pc: u32) -> Option<(u32, &str)> {
         let i = self.functions.partition_point(|&(a, _, _)| a <= pc).checked_sub(1)?;
         let (addr, size, name) = &self.functions[i];
-        (pc - addr < (*size).max(1)).then(|| format!("{name}+{:#x}", pc - addr))
+        (pc - addr < (*size).max(1)).then_some((*addr, name.as_str()))
     }
 }
 

@@ -1,6 +1,8 @@
 //! What the interpreter reports as it runs. The mode is a type parameter: [`NoTrace`] compiles to
 //! nothing (execute-only mode), [`Recorder`] keeps every event for the prover.
 
+use std::collections::HashMap;
+
 use zkmips_isa::events::{MemEvent, StepEvent, SyscallEvent};
 
 /// Receives the events of a run.
@@ -75,4 +77,57 @@ impl Tracer for Counter {
         self.syscalls += 1;
         std::hint::black_box(ev);
     }
+}
+
+/// Counts the instructions executed at each address: a program's cycle profile (see
+/// [`crate::Program::function_at`] to group them by function).
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub counts: HashMap<u32, u64>,
+}
+
+impl Profile {
+    /// Per function of `program`: its name, the instructions executed in it and the times its first
+    /// instruction ran (its calls, unless it loops back to its start), most instructions first.
+    /// Addresses without a symbol count as `"?"`.
+    pub fn by_function(&self, program: &crate::Program) -> Vec<FunctionProfile> {
+        let mut totals: HashMap<(u32, &str), u64> = HashMap::new();
+        for (&pc, &n) in &self.counts {
+            let key = program.function_containing(pc).unwrap_or((u32::MAX, "?"));
+            *totals.entry(key).or_default() += n;
+        }
+        let mut out: Vec<FunctionProfile> = totals
+            .into_iter()
+            .map(|((start, name), instructions)| FunctionProfile {
+                name: name.to_string(),
+                instructions,
+                calls: self.counts.get(&start).copied().unwrap_or(0),
+            })
+            .collect();
+        out.sort_by(|a, b| b.instructions.cmp(&a.instructions).then_with(|| a.name.cmp(&b.name)));
+        out
+    }
+}
+
+/// One function's line of a [`Profile`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionProfile {
+    /// The symbol's (mangled) name.
+    pub name: String,
+    /// Instructions executed in the function itself (not in its callees).
+    pub instructions: u64,
+    /// Executions of its first instruction.
+    pub calls: u64,
+}
+
+impl Tracer for Profile {
+    const ENABLED: bool = true;
+    #[inline(always)]
+    fn step(&mut self, ev: StepEvent) {
+        *self.counts.entry(ev.pc).or_default() += 1;
+    }
+    #[inline(always)]
+    fn mem(&mut self, _: MemEvent) {}
+    #[inline(always)]
+    fn syscall(&mut self, _: SyscallEvent) {}
 }

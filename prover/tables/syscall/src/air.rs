@@ -33,6 +33,8 @@
 //!   `$v0 := HEAP`, `HEAP := HEAP + 4096 * m`, and `MMAP_LIMIT - HEAP' = L(6, 7)`.
 //! - set_thread_area: `THREAD_PTR := a0`.
 //! - read: fd 0 (`a0 = 0`) returns 0; any other fd (`a0 * aux2 = 1`) EBADF.
+//! - KECCAK_SPONGE keeps `$v0` and `$a3`; its `a0` and `arg` (`$a1`) go to the sponge table
+//!   (`KECCAK_SPONGE` lookup), which makes its memory accesses.
 //! - the rest return the constants of [`CALLS`].
 //!
 //! **Word rows.** `next.is_word = hint_read * aux2 + is_word * (1 - last)`: word rows come only

@@ -100,12 +100,19 @@ pub mod call {
     pub const READ_STDIN: usize = 12;
     /// `read` of any other fd: EBADF.
     pub const READ_BADF: usize = 13;
-    /// The rest only return constants.
-    pub const FIRST_CONSTANT: usize = 14;
+    /// KECCAK_SPONGE: handed to the sponge table (the `KECCAK_SPONGE` lookup).
+    pub const KECCAK_SPONGE: usize = 14;
+    /// The calls from here to `FIRST_PRECOMPILE` only return constants.
+    pub const FIRST_CONSTANT: usize = 15;
+    /// Precompiles proven by their own tables: they keep `$v0` and `$a3`.
+    pub const FIRST_PRECOMPILE: usize = 29;
+    pub const SECP256K1_ADD: usize = 29;
+    pub const SECP256K1_DOUBLE: usize = 30;
+    pub const SECP256K1_DECOMPRESS: usize = 31;
 }
 
 /// Number of call flags.
-pub const NUM_CALLS: usize = 28;
+pub const NUM_CALLS: usize = 32;
 
 /// Every proven call, by flag index. The results are those of `prover/vm/src/syscall.rs` on a
 /// single-threaded machine with no pipes (`clone`, `pipe2` and `epoll_create` are not proven, so
@@ -126,6 +133,7 @@ pub const CALLS: [CallSpec; NUM_CALLS] = [
     spec(sys::SET_THREAD_AREA, "set_thread_area", Out::Const(0), Out::Const(0)),
     spec(sys::READ, "read", Out::Const(0), Out::Const(0)),
     spec(sys::READ, "read", Out::Const(errno::EBADF), Out::Const(1)),
+    spec(sys::KECCAK_SPONGE, "KECCAK_SPONGE", Out::Keep, Out::Keep),
     spec(sys::OPEN, "open", Out::Const(errno::ENOENT), Out::Const(1)),
     spec(sys::OPENAT, "openat", Out::Const(errno::ENOENT), Out::Const(1)),
     spec(sys::CLOSE, "close", Out::Const(0), Out::Const(0)),
@@ -141,10 +149,16 @@ pub const CALLS: [CallSpec; NUM_CALLS] = [
     // The only thread is thread 1.
     spec(sys::GETTID, "gettid", Out::Const(1), Out::Const(0)),
     spec(sys::GETPID, "getpid", Out::Const(1), Out::Const(0)),
+    spec(sys::SECP256K1_ADD, "SECP256K1_ADD", Out::Keep, Out::Keep),
+    spec(sys::SECP256K1_DOUBLE, "SECP256K1_DOUBLE", Out::Keep, Out::Keep),
+    spec(sys::SECP256K1_DECOMPRESS, "SECP256K1_DECOMPRESS", Out::Keep, Out::Keep),
 ];
 
 /// Flags of the calls that end the program (`halts = 1`).
 pub const HALTING: [usize; 3] = [call::HALT, call::EXIT, call::EXIT_GROUP];
+
+/// Flags of the secp256k1 calls, proven by the secp256k1 table (`SECP256K1` lookup).
+pub const SECP256K1: [usize; 3] = [call::SECP256K1_ADD, call::SECP256K1_DOUBLE, call::SECP256K1_DECOMPRESS];
 
 /// Flags of the calls whose second access reads `$a2` instead of `$a1`.
 pub const READS_A2: [usize; 2] = [call::WRITE, call::WRITE_LINUX];

@@ -1,11 +1,14 @@
 //! The syscall table's side of its lookups.
 //!
 //! - `SYSCALL` (looked by the CPU): `[clk, halts]` on every call row.
+//! - `KECCAK_SPONGE` (looking into the sponge table): `[clk, a0, a1]` on KECCAK_SPONGE rows.
 //! - `MEM` (looking into the memory table), five lookups, each `[addr, ts, before, after]`:
 //!   `$v0` and `$a3` at `ts(clk, DST)` on every call row (before = after when the call keeps
 //!   the register); `$a0` read at `ts(clk, RS)` on every call row; the second access ($a1 or
 //!   $a2 read at `RS`, or HALTED written at `DST` by the halting calls); and the register-page
 //!   write of the call (`DST`) or, on a word row, the HINT_READ buffer word (`ts(clk, MEM)`).
+//! - `SECP256K1` (looking into the secp256k1 table): `[clk, number, a0, a1]` on the rows of the
+//!   secp256k1 calls; that table makes their memory accesses.
 //! - `RANGE16`: the `limbs` cells.
 //!
 //! The lookups are described once ([`mem_lookups`]): [`ctl_mem`] turns them into starky
@@ -20,7 +23,7 @@ use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{reg, reg_addr, slot, SLOTS};
 use zkmips_stark::F;
 
-use crate::columns::{SyscallColumns, HALTING, READS_A2, WRITES_PAGE};
+use crate::columns::{SyscallColumns, HALTING, READS_A2, SECP256K1, WRITES_PAGE};
 
 /// Column indices of the syscall table.
 pub(crate) fn col() -> SyscallColumns<usize> {
@@ -124,6 +127,28 @@ pub fn ctl_looked() -> TableWithColumns<F> {
         Table::Syscall.index(),
         vec![Column::single(c.clk), Column::sum(HALTING.map(|f| c.call[f]))],
         Filter::new_simple(Column::sum(c.call)),
+    )
+}
+
+/// Looking into the secp256k1 table through `SECP256K1`: `[clk, number, a0, a1]` on the rows
+/// of the secp256k1 calls (`arg` is `$a1` for them).
+pub fn ctl_secp256k1() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.number), Column::single(c.a0), Column::single(c.arg)],
+        Filter::new_simple(Column::sum(SECP256K1.map(|f| c.call[f]))),
+    )
+}
+
+/// Looking side of `KECCAK_SPONGE`: `[clk, $a0, $a1]` on KECCAK_SPONGE rows (the sponge table
+/// reads and writes the buffers).
+pub fn ctl_keccak_sponge() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.a0), Column::single(c.arg)],
+        Filter::new_simple(Column::single(c.call[crate::columns::call::KECCAK_SPONGE])),
     )
 }
 

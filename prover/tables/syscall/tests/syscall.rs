@@ -8,6 +8,8 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::{Rng, SeedableRng};
+use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
+use starky::lookup::{Column, Filter};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove;
 use starky::recursive_verifier::{
@@ -17,6 +19,7 @@ use starky::stark_testing::{test_stark_circuit_constraints, test_stark_low_degre
 use starky::verifier::verify_stark_proof;
 use zkmips_isa::abi::{errno, sys, HEAP_START};
 use zkmips_stark::cols::{width, ColumnView};
+use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::events::SyscallEvent;
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_stark::testing::{check_constraints, trace_rows};
@@ -131,13 +134,17 @@ fn all_calls() -> Vec<SyscallEvent> {
         r.hint_read(0x0040_0000 + 64 * len, len, &mut rng);
     }
     r.hint_read(0xffff_fff0, 16, &mut rng);
-    for spec in &zkmips_table_syscall::CALLS[call::FIRST_CONSTANT..] {
+    for spec in &zkmips_table_syscall::CALLS[call::FIRST_CONSTANT..call::FIRST_PRECOMPILE] {
         let (zkmips_table_syscall::columns::Out::Const(v0), zkmips_table_syscall::columns::Out::Const(a3)) =
             (spec.v0, spec.a3)
         else {
             unreachable!()
         };
         r.linux(spec.number, [rng.gen(), 0, 0, 0], v0, a3);
+    }
+    // The secp256k1 calls keep every register (their table does the rest).
+    for number in [sys::SECP256K1_ADD, sys::SECP256K1_DOUBLE, sys::SECP256K1_DECOMPRESS] {
+        r.call(number, [0x0010_0000, 0x0010_0040, rng.gen(), rng.gen()], |_| {});
     }
     r.call(sys::HALT, [1, 0, 0, 0], |p| {
         p[reg::EXIT_CODE] = 1;
@@ -235,20 +242,68 @@ fn memory_accesses_of_a_hint_read() {
 
 #[test]
 fn unsupported_calls_are_named() {
-    assert_eq!(
-        check_supported(sys::KECCAK_SPONGE).unwrap_err(),
-        "syscall 0x01010009 (KECCAK_SPONGE) is not proven yet"
-    );
+    assert_eq!(check_supported(sys::SHA_COMPRESS).unwrap_err(), "syscall 0x01010006 (SHA_COMPRESS) is not proven yet");
+    assert!(check_supported(sys::KECCAK_SPONGE).is_ok());
     assert!(check_supported(sys::FUTEX).unwrap_err().contains("futex"));
     assert!(check_supported(sys::HINT_READ).is_ok());
+    assert!(check_supported(sys::SECP256K1_DECOMPRESS).is_ok());
+}
+
+/// A secp256k1 call's row hands `[clk, number, a0, a1]` to the secp256k1 table, and only it.
+#[test]
+fn secp256k1_calls_are_handed_over() {
+    let mut r = Run::new();
+    r.call(sys::COMMIT, [3, 9, 0, 0], |p| p[reg::DIGEST + 3] = 9);
+    r.call(sys::SECP256K1_ADD, [0x0010_0000, 0x0010_0040, 7, 8], |_| {});
+    let trace = generate_trace(&r.events);
+    check_constraints(&S::default(), &trace, &[]).unwrap();
+    // The looked side: a table holding exactly the expected tuple.
+    let clk = r.events[1].clk;
+    let want = [clk, sys::SECP256K1_ADD as u64, 0x0010_0000, 0x0010_0040, 1];
+    let looked: Vec<PolynomialValues<F>> = want
+        .iter()
+        .map(|&v| PolynomialValues::new([v, 0, 0, 0, 0, 0, 0, 0].map(F::from_canonical_u64).to_vec()))
+        .collect();
+    let mut traces = vec![Vec::new(); NUM_TABLES];
+    traces[Table::Syscall.index()] = trace;
+    traces[Table::Secp256k1.index()] = looked;
+    let ctl = CrossTableLookup::new(
+        vec![zkmips_table_syscall::ctl_secp256k1()],
+        TableWithColumns::new(
+            Table::Secp256k1.index(),
+            (0..4).map(Column::single).collect(),
+            Filter::new_simple(Column::single(4)),
+        ),
+    );
+    starky::cross_table_lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
+    // A secp256k1 call may not change `$v0`.
+    rejected(&r.events, |rows| rows[1][col().v0_out] = F::ZERO);
 }
 
 #[test]
-#[should_panic(expected = "KECCAK_SPONGE")]
+#[should_panic(expected = "SHA_EXTEND")]
 fn unsupported_call_panics() {
     let mut r = Run::new();
-    r.call(sys::KECCAK_SPONGE, [0x1000, 0x2000, 0, 0], |_| {});
+    r.call(sys::SHA_EXTEND, [0x1000, 0, 0, 0], |_| {});
     generate_trace(&r.events);
+}
+
+/// KECCAK_SPONGE gets a call row (its arguments go to the sponge table through
+/// `ctl_keccak_sponge`), and its buffer writes no word rows: the sponge table makes them.
+#[test]
+fn keccak_sponge_is_handed_on() {
+    let mut r = Run::new();
+    let writes = (0..16).map(|i| (0x2000 + 4 * i, 0, i)).collect();
+    r.call_with(sys::KECCAK_SPONGE, [0x1000, 0x2000, 0, 0], |_| {}, writes);
+    let trace = generate_trace(&r.events);
+    check_constraints(&S::default(), &trace, &[]).unwrap();
+    let rows = trace_rows(&trace);
+    let row = SyscallColumns::view(&rows[0]);
+    assert_eq!(row.call[call::KECCAK_SPONGE], F::ONE);
+    assert_eq!([row.a0, row.arg], [F::from_canonical_u64(0x1000), F::from_canonical_u64(0x2000)]);
+    assert!(rows[1].iter().all(|v| *v == F::ZERO), "no word rows");
+    // The registers it reads and keeps: $v0, $a3, $a0, $a1.
+    assert_eq!(mem_accesses(&r.events).len(), 4);
 }
 
 #[test]
@@ -376,8 +431,8 @@ fn unsupported_number_is_rejected() {
     let events = small_run(sys::HALT);
     rejected(&events, |rows| {
         let i = row_of(rows, call::HALT);
-        rows[i][col().number] = F::from_canonical_u64(sys::KECCAK_SPONGE as u64);
-        rows[i][col().v0_out] = F::from_canonical_u64(sys::KECCAK_SPONGE as u64);
+        rows[i][col().number] = F::from_canonical_u64(sys::SHA_COMPRESS as u64);
+        rows[i][col().v0_out] = F::from_canonical_u64(sys::SHA_COMPRESS as u64);
     });
 }
 
