@@ -257,17 +257,20 @@ fn secp256k1_event(
 fn precompile_accesses(machine: &Machine) -> usize {
     use zkmips_isa::abi::sys;
     let s = &machine.state;
-    if !decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall) {
-        return 0;
-    }
-    match s.regs[2] {
+    // Checked on every step: look at `$v0` first and decode only when it names a precompile.
+    let accesses = match s.regs[2] {
         sys::KECCAK_SPONGE => {
             let blocks = s.memory.read_word(s.regs[5].wrapping_add(64)) as usize / 36;
             1 + 34 * blocks + 16
         }
         sys::SECP256K1_ADD => 32,
         sys::SECP256K1_DOUBLE | sys::SECP256K1_DECOMPRESS => 16,
-        _ => 0,
+        _ => return 0,
+    };
+    if decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall) {
+        accesses
+    } else {
+        0
     }
 }
 
