@@ -92,11 +92,15 @@ enum Command {
         #[arg(long, default_value = "2^20", value_parser = proof::parse_cycles)]
         segment_cycles: u64,
         /// Where to write the proof.
-        #[arg(short, long)]
-        output: PathBuf,
+        #[arg(short, long, required_unless_present = "first_segments")]
+        output: Option<PathBuf>,
         /// Print each segment's timing and every table's rows and columns.
         #[arg(long)]
         stats: bool,
+        /// Benchmark: prove and verify only the first N segments and write no proof (it would
+        /// not cover the whole run); prints the time per segment and per cycle.
+        #[arg(long, value_name = "N", conflicts_with = "output", value_parser = clap::value_parser!(u64).range(1..))]
+        first_segments: Option<u64>,
     },
     /// Verify a proof file: every segment, the chain between them, and that the program id is
     /// the ELF's. Prints the exit code and `digest: <64 hex>`; exit 0 only for a valid proof.
@@ -259,7 +263,7 @@ fn main() -> ExitCode {
         Command::Prove { elf, inputs, segment_cycles, output, stats } => {
             proof::cmd_prove(&elf, &inputs, segment_cycles, &output, stats)
         }
-        Command::ProveBlock { witness, rpc, block, segment_cycles, output, stats } => {
+        Command::ProveBlock { witness, rpc, block, segment_cycles, output, stats, first_segments } => {
             let source = match (&witness, &rpc, block) {
                 (Some(path), _, number) => proof::BlockSource::Witness(path, number),
                 (None, Some(url), Some(number)) => {
@@ -267,7 +271,12 @@ fn main() -> ExitCode {
                 }
                 _ => unreachable!("clap requires --witness, or --rpc with --block"),
             };
-            proof::cmd_prove_block(source, segment_cycles, &output, stats)
+            let goal = match (output, first_segments) {
+                (Some(path), _) => proof::Goal::Write(path),
+                (None, Some(n)) => proof::Goal::FirstSegments(n as usize),
+                (None, None) => unreachable!("clap requires -o or --first-segments"),
+            };
+            proof::cmd_prove_block(source, segment_cycles, goal, stats)
         }
         Command::Verify { proof, elf } => proof::cmd_verify(&proof, elf.as_deref()),
         Command::Resume { checkpoint, exec } => cmd_resume(&checkpoint, &exec),

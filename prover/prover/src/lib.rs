@@ -114,6 +114,12 @@ pub struct SegmentStats {
 /// Progress of a proof, segment by segment.
 pub trait Progress {
     fn segment_done(&mut self, stats: &SegmentStats);
+
+    /// Prove only this many segments (a benchmark of a run's start): the proof then ends before
+    /// the program halts and `verify_proof` reports it as incomplete. `None`: the whole run.
+    fn segment_limit(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl Progress for () {
@@ -134,7 +140,7 @@ pub fn prove_program(
     let program_id = state_commitment(&Boundary::of(&state), &image.root());
     let mut machine = Machine::from_state(state).with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
     let mut segments = Vec::new();
-    while machine.state.exit_code.is_none() {
+    while machine.state.exit_code.is_none() && progress.segment_limit().is_none_or(|n| segments.len() < n) {
         if machine.state.clk >= max_cycles {
             return Err(ProveError::Vm(format!("the program did not halt within {max_cycles} cycles")));
         }
