@@ -26,6 +26,7 @@ use k256::{
     },
     AffinePoint, ProjectivePoint, Scalar,
 };
+use zkmips_isa::abi::secp256k1::{coordinate_from_be, coordinate_to_be, split};
 
 /// Half the order of secp256k1's group: the largest `s` EIP-2 allows.
 const HALF_ORDER: U256 = U256::from_be_slice(&[
@@ -67,7 +68,8 @@ fn recover_any_s(signature: &Signature, hash: B256) -> Result<Address, String> {
         return Err("the recovered key is the point at infinity".into());
     }
     let encoded = q.to_affine().to_encoded_point(false);
-    Ok(Address::from_slice(&keccak256(&encoded.as_bytes()[1..])[12..]))
+    let (x, y) = (encoded.x().expect("not the point at infinity"), encoded.y().expect("affine"));
+    Ok(address_of(&(*x).into(), &(*y).into()))
 }
 
 /// revm's cryptography provider with the ECRECOVER precompile on [`recover_signer`]'s arithmetic
@@ -124,20 +126,9 @@ pub trait CurveOps {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Software;
 
-fn coordinate_to_be(words: &[u32]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, w) in words.iter().enumerate() {
-        out[28 - 4 * i..32 - 4 * i].copy_from_slice(&w.to_be_bytes());
-    }
-    out
-}
-
-fn coordinate_from_be(bytes: &[u8]) -> Coordinate {
-    core::array::from_fn(|i| u32::from_be_bytes(bytes[28 - 4 * i..32 - 4 * i].try_into().expect("4 bytes")))
-}
-
 fn to_affine(p: &Point) -> AffinePoint {
-    let (x, y) = (coordinate_to_be(&p[..8]), coordinate_to_be(&p[8..]));
+    let (x, y) = split(p);
+    let (x, y) = (coordinate_to_be(x), coordinate_to_be(y));
     let encoded = k256::EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);
     Option::from(<AffinePoint as FromEncodedPoint<k256::Secp256k1>>::from_encoded_point(&encoded))
         .expect("a point on secp256k1")
@@ -146,10 +137,23 @@ fn to_affine(p: &Point) -> AffinePoint {
 fn from_projective(p: ProjectivePoint) -> Point {
     let encoded = p.to_affine().to_encoded_point(false);
     let (x, y) = (encoded.x().expect("not the point at infinity"), encoded.y().expect("affine"));
+    point(&coordinate_from_be(&(*x).into()), &coordinate_from_be(&(*y).into()))
+}
+
+fn point(x: &Coordinate, y: &Coordinate) -> Point {
     let mut out = [0u32; 16];
-    out[..8].copy_from_slice(&coordinate_from_be(x));
-    out[8..].copy_from_slice(&coordinate_from_be(y));
+    out[..8].copy_from_slice(x);
+    out[8..].copy_from_slice(y);
     out
+}
+
+/// The address of the public key `(x, y)` (big-endian coordinates): the last 20 bytes of the
+/// keccak-256 of their 64 bytes.
+fn address_of(x: &[u8; 32], y: &[u8; 32]) -> Address {
+    let mut encoded = [0u8; 64];
+    encoded[..32].copy_from_slice(x);
+    encoded[32..].copy_from_slice(y);
+    Address::from_slice(&keccak256(encoded)[12..])
 }
 
 impl CurveOps for Software {
@@ -165,7 +169,7 @@ impl CurveOps for Software {
         let point: Option<AffinePoint> =
             AffinePoint::decompress(&coordinate_to_be(x).into(), Choice::from(odd as u8)).into();
         let encoded = point?.to_encoded_point(false);
-        Some(coordinate_from_be(encoded.y().expect("affine")))
+        Some(coordinate_from_be(&(*encoded.y().expect("affine")).into()))
     }
 }
 
@@ -282,13 +286,11 @@ pub fn recover_signer_with(curve: &impl CurveOps, signature: &Signature, hash: B
 fn recover_any_s_with(curve: &impl CurveOps, signature: &Signature, hash: B256) -> Result<Address, String> {
     let r = nonzero_scalar(signature.r(), "r")?;
     let s = nonzero_scalar(signature.s(), "s")?;
-    let x = coordinate_from_be(&r.to_repr());
+    let x = coordinate_from_be(&r.to_repr().into());
     let y = curve
         .decompress(&x, signature.v())
         .ok_or_else(|| String::from("r is not the x coordinate of a curve point"))?;
-    let mut big_r = [0u32; 16];
-    big_r[..8].copy_from_slice(&x);
-    big_r[8..].copy_from_slice(&y);
+    let big_r = point(&x, &y);
     let z = <Scalar as Reduce<k256::U256>>::reduce_bytes(&hash.0.into());
     // Signatures are public: no need for a constant-time inversion.
     let r_inv: Scalar = Option::from(r.invert_vartime()).expect("r is not zero");
@@ -296,10 +298,8 @@ fn recover_any_s_with(curve: &impl CurveOps, signature: &Signature, hash: B256) 
     let u2 = r_inv * s;
     let q = lincomb(curve, &u1.to_repr().into(), &GENERATOR, &u2.to_repr().into(), &big_r)
         .ok_or_else(|| String::from("the recovered key is the point at infinity"))?;
-    let mut encoded = [0u8; 64];
-    encoded[..32].copy_from_slice(&coordinate_to_be(&q[..8]));
-    encoded[32..].copy_from_slice(&coordinate_to_be(&q[8..]));
-    Ok(Address::from_slice(&keccak256(encoded)[12..]))
+    let (x, y) = split(&q);
+    Ok(address_of(&coordinate_to_be(x), &coordinate_to_be(y)))
 }
 
 /// Installs `provider` as revm's cryptography provider; only the first installation in a process

@@ -75,6 +75,33 @@ pub mod fd {
     pub const HINT: u32 = 14;
 }
 
+/// SECP256K1 call buffers: a coordinate is 8 words, least significant word first; a point is
+/// 16 words, `x` then `y`.
+pub mod secp256k1 {
+    /// A coordinate's 32 big-endian bytes (the usual encoding of a field element).
+    pub fn coordinate_to_be(words: &[u32; 8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, w) in words.iter().enumerate() {
+            out[28 - 4 * i..32 - 4 * i].copy_from_slice(&w.to_be_bytes());
+        }
+        out
+    }
+
+    /// The words of a coordinate given as 32 big-endian bytes.
+    pub fn coordinate_from_be(bytes: &[u8; 32]) -> [u32; 8] {
+        core::array::from_fn(|i| {
+            let b = &bytes[28 - 4 * i..32 - 4 * i];
+            u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+        })
+    }
+
+    /// The coordinates of a point.
+    pub fn split(point: &[u32; 16]) -> (&[u32; 8], &[u32; 8]) {
+        let (x, y) = point.split_at(8);
+        (x.try_into().expect("8 words"), y.try_into().expect("8 words"))
+    }
+}
+
 /// Linux errno values returned in `$v0` with `$a3 = 1`.
 pub mod errno {
     pub const ENOENT: u32 = 2;

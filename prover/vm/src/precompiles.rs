@@ -4,6 +4,7 @@
 use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
 use k256::{AffinePoint, EncodedPoint, ProjectivePoint};
+use zkmips_isa::abi::secp256k1::{coordinate_from_be, coordinate_to_be, split};
 use zkmips_isa::abi::sys;
 
 use crate::error::VmError;
@@ -112,22 +113,11 @@ pub(crate) fn sha_compress<T: Tracer>(
 }
 
 /// 8 little-endian words to a big-endian 32-byte field element.
-fn words_to_be(words: &[u32]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, w) in words.iter().enumerate() {
-        out[28 - 4 * i..32 - 4 * i].copy_from_slice(&w.to_be_bytes());
-    }
-    out
-}
-
-fn be_to_words(bytes: &[u8]) -> [u32; 8] {
-    std::array::from_fn(|i| u32::from_be_bytes(bytes[28 - 4 * i..32 - 4 * i].try_into().unwrap()))
-}
-
 fn load_point<T: Tracer>(m: &mut Machine, t: &mut T, pc: u32, number: u32, addr: u32) -> Result<AffinePoint, VmError> {
     check_aligned(m, pc, number, "point", addr)?;
     let w: [u32; 16] = load_words(m, t, addr);
-    let (x, y) = (words_to_be(&w[..8]), words_to_be(&w[8..]));
+    let (x, y) = split(&w);
+    let (x, y) = (coordinate_to_be(x), coordinate_to_be(y));
     let ep = EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);
     Option::from(AffinePoint::from_encoded_point(&ep))
         .ok_or_else(|| m.bad_syscall(pc, number, format!("point at {addr:#010x} is not on secp256k1")))
@@ -145,8 +135,8 @@ fn store_point<T: Tracer>(
     let (Some(x), Some(y)) = (enc.x(), enc.y()) else {
         return Err(m.bad_syscall(pc, number, "the result is the point at infinity".into()));
     };
-    let mut words = be_to_words(x).to_vec();
-    words.extend(be_to_words(y));
+    let mut words = coordinate_from_be(&(*x).into()).to_vec();
+    words.extend(coordinate_from_be(&(*y).into()));
     store_words(m, t, addr, &words);
     Ok(())
 }
@@ -177,11 +167,11 @@ pub(crate) fn secp256k1_decompress<T: Tracer>(
     let n = sys::SECP256K1_DECOMPRESS;
     check_aligned(m, pc, n, "buffer", buf)?;
     let xw: [u32; 8] = load_words(m, t, buf.wrapping_add(32));
-    let x = words_to_be(&xw);
+    let x = coordinate_to_be(&xw);
     let point: Option<AffinePoint> = AffinePoint::decompress(&x.into(), ((odd & 1) as u8).into()).into();
     let point = point.ok_or_else(|| m.bad_syscall(pc, n, "x is not the coordinate of a curve point".into()))?;
     let enc = point.to_encoded_point(false);
-    let y = be_to_words(enc.y().expect("affine point has y"));
+    let y = coordinate_from_be(&(*enc.y().expect("affine point has y")).into());
     store_words(m, t, buf, &y);
     Ok(())
 }
