@@ -139,3 +139,49 @@ fn a_proven_block_verifies_and_a_changed_statement_does_not() {
     assert!(v.stderr_str().contains("not the committed digest's preimage"), "{}", v.stderr_str());
     assert!(!v.stdout_str().contains("post state root"), "no statement is printed: {}", v.stdout_str());
 }
+
+/// `--first-segments N` (a benchmark for blocks too long to prove whole) proves and verifies the
+/// run's first segments, says how far it got, and writes no proof; it cannot be combined with -o.
+#[test]
+fn first_segments_proves_the_start_of_a_run_and_writes_nothing() {
+    let dir = scratch_dir("prove-block-first");
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+    let witness = bundled_witness();
+    // Run in an empty folder, to see that nothing is written there either.
+    let r: RunResult = std::process::Command::new(zkmips_bin())
+        .current_dir(&dir)
+        .arg("prove-block")
+        .arg("--witness")
+        .arg(&witness)
+        .args(["--segment-cycles", "2^12", "--first-segments", "2"])
+        .output()
+        .unwrap()
+        .into();
+    let err = r.stderr_str();
+    assert_eq!(r.code, Some(0), "{err}");
+    assert!(err.contains("proved and verified the first 2 segment(s): "), "{err}");
+    assert!(err.contains("segment 1: ") && !err.contains("segment 2:"), "{err}");
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none(), "nothing is written");
+    let out = dir.join("never.proof");
+    let r = zkmips(&[
+        "prove-block".as_ref(),
+        "--witness".as_ref(),
+        witness.as_os_str(),
+        "--first-segments".as_ref(),
+        "1".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr_str());
+    assert!(r.stderr_str().contains("--first-segments"), "{}", r.stderr_str());
+    let r = zkmips(&[
+        "prove-block".as_ref(),
+        "--witness".as_ref(),
+        witness.as_os_str(),
+        "--first-segments".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr_str());
+    assert!(!out.exists());
+}
