@@ -1,6 +1,6 @@
 //! The permutation table: rounds against the `keccak` crate, the standard starky tests, lies.
 
-mod common;
+use zkmips_stark::testing as common;
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::{Field, PrimeField64};

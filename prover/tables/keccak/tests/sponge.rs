@@ -1,7 +1,7 @@
 //! The sponge table: keccak256 of messages laid out as ABI.md says, the lookups against the
 //! permutation, memory and syscall sides, the standard starky tests, lies.
 
-mod common;
+use zkmips_stark::testing as common;
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::{Field, PrimeField64};

@@ -1,6 +1,6 @@
 //! The page table: honest segments, the standard starky tests, the lookups, and lying traces.
 
-mod common;
+use zkmips_stark::testing as common;
 
 use hashbrown::HashMap;
 use plonky2::field::polynomial::PolynomialValues;

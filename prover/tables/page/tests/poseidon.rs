@@ -1,6 +1,6 @@
 //! The Poseidon table: permutations against plonky2's, the standard starky tests, lies.
 
-mod common;
+use zkmips_stark::testing as common;
 
 use plonky2::field::types::{Field, Sample};
 use plonky2::hash::poseidon::Poseidon;
