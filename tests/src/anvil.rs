@@ -21,7 +21,8 @@
 //! witness must cover: [`ScenarioBlock::accounts`] adds the [`SYSTEM_ACCOUNTS`] to the touched ones,
 //! [`ScenarioBlock::slots`] lists an account's slots), the contracts it creates or destroys, anvil's
 //! state root and Ethereum's. [`Anvil`] also has small typed helpers (`block`, `header`, `receipt`,
-//! `code`, `proof`) and [`Anvil::rpc`] for anything else.
+//! `code`, `proof`) and [`Anvil::rpc`] for anything else. [`transfer_blocks`] (ether transfers) and
+//! [`token_call_blocks`] (calls of an ERC-20 compiled by solcjs) mine small blocks for proving.
 //!
 //! # The chain
 //! anvil runs with `--hardfork prague --chain-id 31337 --no-mining --order fifo --timestamp T`:
