@@ -21,7 +21,8 @@
 //! witness must cover: [`ScenarioBlock::accounts`] adds the [`SYSTEM_ACCOUNTS`] to the touched ones,
 //! [`ScenarioBlock::slots`] lists an account's slots), the contracts it creates or destroys, anvil's
 //! state root and Ethereum's. [`Anvil`] also has small typed helpers (`block`, `header`, `receipt`,
-//! `code`, `proof`) and [`Anvil::rpc`] for anything else.
+//! `code`, `proof`) and [`Anvil::rpc`] for anything else. [`transfer_blocks`] (ether transfers) and
+//! [`token_call_blocks`] (calls of an ERC-20 compiled by solcjs) mine small blocks for proving.
 //!
 //! # The chain
 //! anvil runs with `--hardfork prague --chain-id 31337 --no-mining --order fifo --timestamp T`:
@@ -611,6 +612,107 @@ pub fn transfer_blocks(anvil: &Anvil, transfers: &[usize]) -> Vec<ScenarioBlock>
     blocks
 }
 
+/// How many dev accounts (0, 1, ...) send the calls of [`token_call_blocks`]' token block.
+pub const TOKEN_SENDERS: usize = 5;
+
+/// The supply `tests/contracts/Token.sol` is deployed with, all of it to dev account 0.
+pub const TOKEN_SUPPLY: u128 = 1_000_000 * ETHER;
+
+/// What dev account 0 gives each of the other [`TOKEN_SENDERS`] in the deployment block.
+pub const TOKEN_FUNDING: u128 = 1_000 * ETHER;
+
+/// The `i`th recipient of [`token_call_blocks`]' calls: `0x7e7e..7e` followed by `i` as two bytes,
+/// an address with no account and no token balance before.
+pub fn token_recipient(i: usize) -> Address {
+    let mut bytes = [0x7e; 20];
+    bytes[18..].copy_from_slice(&u16::try_from(i).expect("under 65536 recipients").to_be_bytes());
+    Address::from(bytes)
+}
+
+/// The token amount [`token_call_blocks`]' call `i` moves (a thousandth of a token, times `i + 1`).
+pub fn token_amount(i: usize) -> U256 {
+    U256::from(i as u128 + 1) * U256::from(ETHER / 1000)
+}
+
+/// The storage slot of `Token.balanceOf[holder]` (the mapping is the contract's slot 1).
+pub fn token_balance_slot(holder: Address) -> B256 {
+    let mut key = [0u8; 64];
+    key[12..32].copy_from_slice(holder.as_slice());
+    key[63] = 1;
+    keccak256(key)
+}
+
+/// Calldata of `Token.transfer(to, value)`.
+pub fn token_transfer_calldata(to: Address, value: U256) -> Bytes {
+    let mut data = keccak256("transfer(address,uint256)")[..4].to_vec();
+    data.extend_from_slice(B256::left_padding_from(to.as_slice()).as_slice());
+    data.extend_from_slice(&value.to_be_bytes::<32>());
+    data.into()
+}
+
+/// A block of ordinary contract calls, for the block-proving figures: over a fresh chain, an empty
+/// block over genesis (as in [`transfer_blocks`]), then
+/// 1. **token deployment**: dev account 0 deploys the ERC-20 of `tests/contracts/Token.sol`
+///    (compiled by solcjs, [`crate::solc`]) with [`TOKEN_SUPPLY`], and sends [`TOKEN_FUNDING`] to
+///    each of dev accounts 1 .. [`TOKEN_SENDERS`];
+/// 2. **token calls**: exactly `calls` EIP-1559 calls of `transfer`, call `i` from dev account
+///    `i % TOKEN_SENDERS` moving [`token_amount`]`(i)` to [`token_recipient`]`(i)`, each a new
+///    storage slot and a `Transfer` log.
+///
+/// Returns the blocks (the token is the deployment block's only [`ScenarioBlock::created`]),
+/// checked like [`scenario_blocks`]', and checks every receipt succeeded, the token's code is the
+/// compiled runtime and the recipients' balances. Nothing is set to zero and no empty account is
+/// left, so anvil's state roots are Ethereum's.
+///
+/// # Panics
+/// When solcjs is missing (run `scripts/setup`) or the token does not compile.
+pub fn token_call_blocks(anvil: &Anvil, calls: usize) -> Vec<ScenarioBlock> {
+    let token_code = crate::solc::compile(&crate::solc::token_source(), "Token").unwrap_or_else(|e| panic!("{e:#}"));
+    let mut state = anvil.dump_state();
+    let mut blocks = vec![];
+    if anvil.block_number() == 0 {
+        blocks.push(BlockBuilder::new(anvil, "empty block over genesis").mine(&mut state));
+    }
+
+    let deployer = dev_signer(0).address();
+    let mut init = token_code.creation.to_vec();
+    init.extend_from_slice(&U256::from(TOKEN_SUPPLY).to_be_bytes::<32>());
+    let mut b = BlockBuilder::new(anvil, "token deployment");
+    let supply_slot = slot(0);
+    let token = b.deploy("0: deploy Token", 0, Kind::DynamicFee, init.into(), 0, &[supply_slot], true);
+    b.add_slots(token, &[token_balance_slot(deployer)]);
+    for sender in 1..TOKEN_SENDERS {
+        let to = dev_signer(sender).address();
+        let data = token_transfer_calldata(to, U256::from(TOKEN_FUNDING));
+        b.call("0: fund a sender with tokens", 0, Kind::DynamicFee, token, data, &[token_balance_slot(to)]);
+    }
+    blocks.push(b.mine(&mut state));
+    let deployed = blocks.last().unwrap().number;
+    assert_eq!(anvil.code(token, deployed), token_code.runtime, "Token at {token} has unexpected code");
+
+    let mut b = BlockBuilder::new(anvil, "token calls");
+    for i in 0..calls {
+        let from = i % TOKEN_SENDERS;
+        let to = token_recipient(i);
+        let slots = [token_balance_slot(dev_signer(from).address()), token_balance_slot(to)];
+        let data = token_transfer_calldata(to, token_amount(i));
+        b.call("token transfer to a new holder", from, Kind::DynamicFee, token, data, &slots);
+    }
+    let block = b.mine(&mut state);
+    for i in 0..calls {
+        let balance_of =
+            [&keccak256("balanceOf(address)")[..4], B256::left_padding_from(token_recipient(i).as_slice()).as_slice()]
+                .concat();
+        let answer =
+            anvil.call("eth_call", json!([{ "to": token, "data": Bytes::from(balance_of) }, hex_u64(block.number)]));
+        let balance: U256 = answer.as_str().and_then(|s| s.parse().ok()).expect("balanceOf answers a word");
+        assert_eq!(balance, token_amount(i), "token balance of recipient {i}");
+    }
+    assert!(block.anvil_root_is_canonical(), "block {}: anvil's root is not Ethereum's", block.number);
+    blocks.push(block);
+    blocks
+}
+
 /// The transaction envelope a scenario transaction is sent in.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -741,6 +843,12 @@ impl<'a> BlockBuilder<'a> {
             self.destroyed.push(created);
         }
         created
+    }
+
+    /// Calls `contract` with `data` and no value, recording the storage `slots` it touches.
+    fn call(&mut self, what: &'static str, from: usize, kind: Kind, contract: Address, data: Bytes, slots: &[B256]) {
+        self.add_slots(contract, slots);
+        self.send(what, from, kind, TxKind::Call(contract), 0, data, 200_000, true);
     }
 
     /// Calls a `Store` contract with `data`, recording the slots it names.

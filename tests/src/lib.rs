@@ -17,6 +17,8 @@ pub mod go;
 
 pub mod rust_guest;
 
+pub mod solc;
+
 /// The repository root (the workspace folder).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
