@@ -82,7 +82,13 @@ pub fn cmd_prove(elf: &Path, inputs: &[PathBuf], segment_cycles: u64, output: &P
     Ok(ExitCode::SUCCESS)
 }
 
-fn prove(program: &Program, items: Vec<Vec<u8>>, segment_cycles: u64, stats: bool, limit: Option<usize>) -> Result<Proof> {
+fn prove(
+    program: &Program,
+    items: Vec<Vec<u8>>,
+    segment_cycles: u64,
+    stats: bool,
+    limit: Option<usize>,
+) -> Result<Proof> {
     let mut report = Report { terminal: std::io::stderr().is_terminal() || limit.is_some(), stats, limit };
     Ok(prove_program(program, items, segment_cycles, MAX_CYCLES, &mut report)?)
 }
