@@ -271,8 +271,31 @@ fn an_honest_segment_ending_anywhere_verifies() {
 fn a_wrong_alu_result_is_rejected() {
     let mut lie = segment_ending_with(|r, i| op_of(r, i) == zkmips_isa::Op::Addu && r.cpu[i].dst != 0);
     let ev = lie.last();
+    let c = zkmips_table_alu::arith::arith_col_map();
+    // The arithmetic table's row says so too.
+    let rows = lie.traces.traces[Table::Arith.index()][0].len();
+    let value = |lie: &Lie, r: usize, [lo, mid, sign]: [usize; 3]| {
+        lie.cell(Table::Arith, r, lo) + (lie.cell(Table::Arith, r, mid) << 16) + (lie.cell(Table::Arith, r, sign) << 31)
+    };
+    let row = (0..rows)
+        .find(|&r| {
+            lie.cell(Table::Arith, r, c.out) == ev.dst_val as u64
+                && value(&lie, r, [c.b_lo, c.b_mid, c.b_sign]) == ev.rt_val as u64
+                && value(&lie, r, [c.a_lo, c.a_mid, c.a_sign]) == ev.rs_val as u64
+        })
+        .expect("the addu's arithmetic row");
+    let wrong = ev.dst_val ^ 1;
+    lie.set(Table::Arith, row, c.out, wrong as u64);
+    lie.write_instead(wrong);
+    lie.assert_rejected("arith table");
+}
+
+#[test]
+fn a_wrong_bitwise_result_is_rejected() {
+    let mut lie = segment_ending_with(|r, i| op_of(r, i) == zkmips_isa::Op::Sll && r.cpu[i].dst != 0);
+    let ev = lie.last();
     let alu = zkmips_table_alu::col_map();
-    // The ALU table's row says so too.
+    // The bitwise table's row says so too.
     let rows = lie.traces.traces[Table::Alu.index()][0].len();
     let a_of = |lie: &Lie, r: usize| (0..32).map(|k| lie.cell(Table::Alu, r, alu.a_bits[k]) << k).sum::<u64>();
     let row = (0..rows)
@@ -281,7 +304,7 @@ fn a_wrong_alu_result_is_rejected() {
                 && lie.cell(Table::Alu, r, alu.b) == ev.rt_val as u64
                 && a_of(&lie, r) == ev.rs_val as u64
         })
-        .expect("the addu's ALU row");
+        .expect("the sll's ALU row");
     let wrong = ev.dst_val ^ 1;
     lie.set(Table::Alu, row, alu.out, wrong as u64);
     lie.write_instead(wrong);
@@ -351,12 +374,14 @@ fn a_wrong_register_read_is_rejected() {
     let n = lie.record.cpu.len() - 1;
     lie.record.cpu[n].rs_val ^= 4;
     lie.record.cpu[n].dst_val = lie.record.cpu[n].rs_val.wrapping_add(ev.rt_val);
-    let k = lie.record.alu.len() - 1;
-    lie.record.alu[k].a ^= 4;
-    let (cpu, alu) =
-        (zkmips_table_cpu::generate_trace(&lie.record.cpu), zkmips_table_alu::generate_trace(&lie.record.alu));
+    let k = lie.record.arith.len() - 1;
+    lie.record.arith[k].a ^= 4;
+    let (cpu, arith) = (
+        zkmips_table_cpu::generate_trace(&lie.record.cpu),
+        zkmips_table_alu::arith::generate_arith_trace(&lie.record.arith),
+    );
     lie.regenerate(Table::Cpu, cpu);
-    lie.regenerate(Table::Alu, alu);
+    lie.regenerate(Table::Arith, arith);
     let mem = columns::<MemoryColumns<usize>>();
     let r = lie.mem_row(reg_addr(rs), ts(ev.clk, slot::RS));
     let read = lie.cell(Table::Memory, r, mem.before) ^ 4;
@@ -386,7 +411,7 @@ fn a_wrong_branch_target_is_rejected() {
 
 #[test]
 fn a_skipped_instruction_is_rejected() {
-    // A conditional branch (it writes nothing) is left out entirely: its CPU row, its ALU row
+    // A conditional branch (it writes nothing) is left out entirely: its CPU row, its arith row
     // and its memory accesses.
     let lie = segment_ending_with(|r, i| matches!(op_of(r, i), zkmips_isa::Op::Bne | zkmips_isa::Op::Beq));
     let mut record = lie.record.clone();
@@ -398,11 +423,11 @@ fn a_skipped_instruction_is_rejected() {
     let skipped = record.cpu.remove(j);
     record.mem.retain(|m| m.ts / 8 != skipped.clk);
     let k = record
-        .alu
+        .arith
         .iter()
         .rposition(|a| a.word == skipped.word && a.a == skipped.rs_val && a.b == skipped.rt_val)
-        .expect("the branch's ALU event");
-    record.alu.remove(k);
+        .expect("the branch's arith event");
+    record.arith.remove(k);
     let mut lie = lie;
     rebuild(&mut lie, record);
     lie.assert_rejected("cpu table");

@@ -63,6 +63,7 @@ pub fn build_traces(
 
     let cpu = zkmips_table_cpu::generate_trace(&record.cpu);
     let alu = zkmips_table_alu::generate_trace(&record.alu);
+    let arith = zkmips_table_alu::arith::generate_arith_trace(&record.arith);
     let lsu = zkmips_table_lsu::generate_trace(&record.lsu);
     let muldiv = zkmips_table_muldiv::generate_trace(&record.muldiv);
     let syscall = zkmips_table_syscall::generate_trace(&record.syscalls);
@@ -79,6 +80,7 @@ pub fn build_traces(
     traces[Table::Cpu.index()] = cpu;
     traces[Table::Memory.index()] = memory;
     traces[Table::Alu.index()] = alu;
+    traces[Table::Arith.index()] = arith;
     traces[Table::Lsu.index()] = lsu;
     traces[Table::MulDiv.index()] = muldiv;
     traces[Table::Syscall.index()] = syscall;
@@ -96,12 +98,18 @@ pub fn build_traces(
 /// `0..2^16` occurs in them.
 pub fn range_trace(traces: &[Vec<PolynomialValues<F>>; NUM_TABLES]) -> Result<Vec<PolynomialValues<F>>, ProveError> {
     let mut multiplicities = vec![0u64; 1 << 16];
-    for (table, cols) in range_checked() {
-        for c in cols {
-            for v in &traces[table.index()][c].values {
+    for (table, checks) in range_checked() {
+        let trace = &traces[table.index()];
+        for terms in checks {
+            for row in 0..trace.first().map_or(0, |c| c.len()) {
+                let v: F = terms.iter().map(|&(c, k)| trace[c].values[row] * k).sum();
                 let v = v.to_canonical_u64();
                 if v >= 1 << 16 {
-                    return Err(ProveError::Trace(format!("{} column {c} holds {v}, outside 0..2^16", table.name())));
+                    let cols: Vec<usize> = terms.iter().map(|t| t.0).collect();
+                    return Err(ProveError::Trace(format!(
+                        "{} columns {cols:?} (row {row}) combine to {v}, outside 0..2^16",
+                        table.name()
+                    )));
                 }
                 multiplicities[v as usize] += 1;
             }

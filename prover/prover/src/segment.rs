@@ -60,7 +60,10 @@ pub fn register_page(state: &State) -> Vec<u32> {
 #[derive(Clone, Debug, Default)]
 pub struct SegmentRecord {
     pub cpu: Vec<CpuEvent>,
+    /// Events of the bitwise ALU table.
     pub alu: Vec<AluEvent>,
+    /// Events of the arithmetic table.
+    pub arith: Vec<AluEvent>,
     pub lsu: Vec<LsuEvent>,
     pub muldiv: Vec<MulDivEvent>,
     pub syscalls: Vec<SyscallEvent>,
@@ -175,7 +178,8 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
     }
 
     match class {
-        Class::Alu => rec.alu.push(AluEvent { word, a: rs_val, b: rt_val }),
+        Class::Bits => rec.alu.push(AluEvent { word, a: rs_val, b: rt_val }),
+        Class::Arith => rec.arith.push(AluEvent { word, a: rs_val, b: rt_val }),
         Class::Lsu => {
             let [m] = trace.mem[..] else {
                 return Err(ProveError::Vm(format!("a load/store at {pc:#x} made {} accesses", trace.mem.len())));

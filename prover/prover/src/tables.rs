@@ -29,23 +29,30 @@ pub mod ctl_index {
     pub const KECCAK_SPONGE: usize = 11;
     pub const KECCAK_IN: usize = 12;
     pub const KECCAK_OUT: usize = 13;
+    pub const ARITH: usize = 14;
 }
 
-/// Columns of each table that the Range table checks.
-pub fn range_checked() -> [(Table, Vec<usize>); NUM_TABLES] {
+/// A linear combination of a row's values, as `(column, coefficient)` terms.
+pub type Combination = Vec<(usize, F)>;
+
+/// What the Range table checks, by table: combinations of a row's values, each of which must
+/// lie in `0..2^16` on every row.
+pub fn range_checked() -> [(Table, Vec<Combination>); NUM_TABLES] {
+    let single = |cols: Vec<usize>| cols.into_iter().map(|c| vec![(c, F::ONE)]).collect::<Vec<_>>();
     [
-        (Table::Cpu, zkmips_table_cpu::range_checked_columns()),
-        (Table::Memory, zkmips_table_memory::range_checked_columns()),
+        (Table::Cpu, single(zkmips_table_cpu::range_checked_columns())),
+        (Table::Memory, single(zkmips_table_memory::range_checked_columns())),
         (Table::Range, vec![]),
-        (Table::Alu, zkmips_table_alu::range_checked_columns()),
-        (Table::MulDiv, zkmips_table_muldiv::range_checked_columns()),
-        (Table::Lsu, zkmips_table_lsu::range_checked_columns()),
-        (Table::Syscall, zkmips_table_syscall::range_checked_columns()),
-        (Table::Page, zkmips_table_page::range_checked_columns()),
-        (Table::Poseidon, zkmips_table_page::poseidon::ctl::range_checked_columns()),
-        (Table::Secp256k1, zkmips_table_secp256k1::range_checked_columns()),
-        (Table::KeccakSponge, zkmips_table_keccak::sponge::range_checked_columns()),
+        (Table::Alu, single(zkmips_table_alu::range_checked_columns())),
+        (Table::MulDiv, single(zkmips_table_muldiv::range_checked_columns())),
+        (Table::Lsu, single(zkmips_table_lsu::range_checked_columns())),
+        (Table::Syscall, single(zkmips_table_syscall::range_checked_columns())),
+        (Table::Page, single(zkmips_table_page::range_checked_columns())),
+        (Table::Poseidon, single(zkmips_table_page::poseidon::ctl::range_checked_columns())),
+        (Table::Secp256k1, single(zkmips_table_secp256k1::range_checked_columns())),
+        (Table::KeccakSponge, single(zkmips_table_keccak::sponge::range_checked_columns())),
         (Table::Keccak, vec![]),
+        (Table::Arith, zkmips_table_alu::arith::arith_range_checked()),
     ]
 }
 
@@ -62,7 +69,9 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
     let range_looking = range_checked()
         .into_iter()
         .flat_map(|(table, cols)| {
-            cols.into_iter().map(move |c| TableWithColumns::new(table.index(), vec![Column::single(c)], all_rows()))
+            cols.into_iter().map(move |terms| {
+                TableWithColumns::new(table.index(), vec![Column::linear_combination(terms)], all_rows())
+            })
         })
         .collect();
 
@@ -85,6 +94,7 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
         ),
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_in()], zkmips_table_keccak::perm::ctl_in()),
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_out()], zkmips_table_keccak::perm::ctl_out()),
+        CrossTableLookup::new(vec![zkmips_table_cpu::ctl_arith()], zkmips_table_alu::arith::arith_ctl_looked()),
     ]);
     ctls
 }
@@ -188,6 +198,10 @@ macro_rules! with_stark {
             }
             zkmips_stark::ctl::Table::Keccak => {
                 let $stark = $crate::tables::Linked(zkmips_table_keccak::KeccakStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::Arith => {
+                let $stark = $crate::tables::Linked(zkmips_table_alu::ArithStark::default());
                 $body
             }
         }

@@ -11,7 +11,8 @@
 //! | `MEM_INIT` | `[addr, value]` | Memory: first access of each address (`value = before`) | Page: touched words' start values; verifier: register page at the start |
 //! | `MEM_FINAL` | `[addr, value]` | Memory: last access of each address (`value = after`) | Page: touched words' end values; verifier: register page at the end |
 //! | `RANGE16` | `[value]` | Range: `0..2^16` with multiplicities | every column a table lists in its `RANGE_CHECKED` |
-//! | `ALU` | `[opcode, rs_field, rt_field, rd_field, shamt, funct, imm16, a, b, out, wen, dst_rd, dst_ra, is_branch, is_likely]` | Alu | Cpu (ALU, trap and branch instructions) |
+//! | `ALU` | `[opcode, rs_field, rt_field, rd_field, shamt, funct, imm16, a, b, out, wen, dst_rd, dst_ra, is_branch, is_likely]` | Alu (logic, shifts, bit fields, byte ops) | Cpu (`is_bits` rows) |
+//! | `ARITH` | the same tuple as `ALU` | Arith (add/sub, compares, traps, conditional branches, `lui`, `movz`/`movn`) | Cpu (`is_arith` rows) |
 //! | `LSU` | `[clk, opcode, imm16, base, rt_val, out, wen]` | Lsu | Cpu (loads and stores) |
 //! | `MULDIV` | `[clk, opcode, funct, a, b, out, wen]` | MulDiv | Cpu (multiply, divide, hi/lo moves) |
 //! | `SYSCALL` | `[clk, halts]` | Syscall | Cpu (`syscall`) |
@@ -25,7 +26,8 @@
 //! `imm16 = word & 0xFFFF` (raw, not extended); `a` = value of register `rs`, `b` = value of
 //! register `rt`; all 32-bit values are canonical field elements below 2^32.
 //!
-//! - `ALU`: `out` is the value written (or, for a branch, 1 if taken and 0 if not); `wen` = 1 if
+//! - `ALU` / `ARITH` (the instructions of the former single ALU table, split by whether they
+//!   need a bit decomposition; each table accepts only its own operations' encodings): `out` is the value written (or, for a branch, 1 if taken and 0 if not); `wen` = 1 if
 //!   the instruction writes a register (movz/movn only when their condition holds; traps and
 //!   plain branches never; `bltzal`/`bgezal` and their likely forms always, with `pc + 8`);
 //!   the destination is `rd` if `dst_rd`, `$ra` if `dst_ra`, else `rt`. `is_branch`/`is_likely`
@@ -72,10 +74,13 @@ pub enum Table {
     KeccakSponge = 10,
     /// keccak-f[1600] permutations used by the sponge table.
     Keccak = 11,
+    /// The ALU's operations that need no bit decomposition (add/sub, compares, traps,
+    /// conditional branches, `lui`, `movz`/`movn`); the bitwise ones stay in `Alu`.
+    Arith = 12,
 }
 
 /// Number of tables.
-pub const NUM_TABLES: usize = 12;
+pub const NUM_TABLES: usize = 13;
 
 impl Table {
     pub const ALL: [Table; NUM_TABLES] = [
@@ -91,6 +96,7 @@ impl Table {
         Table::Secp256k1,
         Table::KeccakSponge,
         Table::Keccak,
+        Table::Arith,
     ];
 
     pub const fn index(self) -> usize {
@@ -111,6 +117,7 @@ impl Table {
             Table::Secp256k1 => "secp256k1",
             Table::KeccakSponge => "keccak-sponge",
             Table::Keccak => "keccak",
+            Table::Arith => "arith",
         }
     }
 }
@@ -122,6 +129,7 @@ pub mod width {
     pub const MEM_FINAL: usize = 2;
     pub const RANGE16: usize = 1;
     pub const ALU: usize = 15;
+    pub const ARITH: usize = ALU;
     pub const LSU: usize = 7;
     pub const MULDIV: usize = 7;
     pub const SYSCALL: usize = 2;

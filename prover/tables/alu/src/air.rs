@@ -1,4 +1,4 @@
-//! The constraints of the ALU table.
+//! The constraints of the bitwise ALU table (logic, shifts, bit fields, byte operations).
 //!
 //! Every constraint is written once, in [`eval`], against the small [`Alg`] interface; the
 //! native (packed) and the recursive (circuit) evaluators implement it, so the two express
@@ -7,13 +7,9 @@
 //!
 //! What the reusable columns hold, by operation (`c` is `Σ 2^i c_bits[i]`, `x`/`y` the limbs'
 //! values, `pw = 2^k`):
-//! - R-type, `beq`/`bne` (and likely), `ins`, BSHFL: `c = b`. Sign-extending immediates
-//!   (`addi`, `addiu`, `slti`, `sltiu`, immediate traps): `c = sext(imm16)`. `andi`/`ori`/`xori`:
-//!   `c = zext(imm16)`. REGIMM branches, `blez`/`bgtz` (and likely), `lui`: `c = 0`.
+//! - R-type, `ins`, BSHFL: `c = b`. `andi`/`ori`/`xori`: `c = zext(imm16)`.
 //!   `clz`/`clo`: `c_bits` is a thermometer (ones from the top down to the leading bit).
 //!   `ext`: `c_bits` is the mask of the field.
-//! - adder: `x = a + c - carry·2^32` (add family), `x = a - c + carry·2^32` (sub and compares;
-//!   signed compares first flip both sign bits, so `carry` is always "less than").
 //! - shifter: `b·pw = x + y·2^32`; left shifts use `k = s`, right shifts and rotations
 //!   `k = (32 - s) mod 32`, so that `y` is `b >> s` (or `x` is `b` when `s = 0`).
 //! - `ins` takes two rows: the second (`ins_aux`) holds the field mask in `c_bits` and
@@ -35,7 +31,7 @@ use zkmips_stark::{D, F};
 use crate::columns::{AluColumns, NUM_COLUMNS};
 use crate::ops::{op_index, pattern, OPS};
 
-/// The ALU table.
+/// The bitwise ALU table.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AluStark;
 
@@ -51,7 +47,7 @@ const TWO_32: u64 = 1 << 32;
 pub(crate) const LEFT_SHIFTS: [Op; 2] = [Op::Sll, Op::Sllv];
 pub(crate) const RIGHT_SHIFTS: [Op; 6] = [Op::Srl, Op::Sra, Op::Rotr, Op::Srlv, Op::Srav, Op::Rotrv];
 pub(crate) const SHIFTS: [Op; 8] = [Op::Sll, Op::Sllv, Op::Srl, Op::Sra, Op::Rotr, Op::Srlv, Op::Srav, Op::Rotrv];
-pub(crate) const C_IS_B: [Op; 34] = [
+pub(crate) const C_IS_B: [Op; 16] = [
     Op::Sll,
     Op::Srl,
     Op::Sra,
@@ -60,140 +56,20 @@ pub(crate) const C_IS_B: [Op; 34] = [
     Op::Srlv,
     Op::Srav,
     Op::Rotrv,
-    Op::Movz,
-    Op::Movn,
-    Op::Add,
-    Op::Addu,
-    Op::Sub,
-    Op::Subu,
     Op::And,
     Op::Or,
     Op::Xor,
     Op::Nor,
-    Op::Slt,
-    Op::Sltu,
-    Op::Tge,
-    Op::Tgeu,
-    Op::Tlt,
-    Op::Tltu,
-    Op::Teq,
-    Op::Tne,
-    Op::Beq,
-    Op::Bne,
-    Op::Beql,
-    Op::Bnel,
     Op::Ins,
     Op::Wsbh,
     Op::Seb,
     Op::Seh,
 ];
-pub(crate) const C_SEXT: [Op; 10] =
-    [Op::Addi, Op::Addiu, Op::Slti, Op::Sltiu, Op::Tgei, Op::Tgeiu, Op::Tlti, Op::Tltiu, Op::Teqi, Op::Tnei];
 pub(crate) const C_ZEXT: [Op; 3] = [Op::Andi, Op::Ori, Op::Xori];
-pub(crate) const C_ZERO: [Op; 13] = [
-    Op::Bltz,
-    Op::Bgez,
-    Op::Bltzl,
-    Op::Bgezl,
-    Op::Bltzal,
-    Op::Bgezal,
-    Op::Bltzall,
-    Op::Bgezall,
-    Op::Blez,
-    Op::Bgtz,
-    Op::Blezl,
-    Op::Bgtzl,
-    Op::Lui,
-];
-pub(crate) const ADDS: [Op; 4] = [Op::Add, Op::Addu, Op::Addi, Op::Addiu];
-/// `x = a - c + carry·2^32` on unsigned operands.
-pub(crate) const SUBS_UNSIGNED: [Op; 20] = [
-    Op::Sub,
-    Op::Subu,
-    Op::Sltu,
-    Op::Sltiu,
-    Op::Tgeu,
-    Op::Tltu,
-    Op::Tgeiu,
-    Op::Tltiu,
-    Op::Teq,
-    Op::Tne,
-    Op::Teqi,
-    Op::Tnei,
-    Op::Beq,
-    Op::Bne,
-    Op::Beql,
-    Op::Bnel,
-    Op::Blez,
-    Op::Bgtz,
-    Op::Blezl,
-    Op::Bgtzl,
-];
-/// `x = a' - c' + carry·2^32` with the sign bits flipped.
-pub(crate) const SUBS_SIGNED: [Op; 6] = [Op::Slt, Op::Slti, Op::Tge, Op::Tlt, Op::Tgei, Op::Tlti];
-pub(crate) const TESTS_ZERO: [Op; 14] = [
-    Op::Teq,
-    Op::Tne,
-    Op::Teqi,
-    Op::Tnei,
-    Op::Beq,
-    Op::Bne,
-    Op::Beql,
-    Op::Bnel,
-    Op::Blez,
-    Op::Bgtz,
-    Op::Blezl,
-    Op::Bgtzl,
-    Op::Movz,
-    Op::Movn,
-];
-pub(crate) const MOVES: [Op; 2] = [Op::Movz, Op::Movn];
-pub(crate) const TRAPS: [Op; 12] = [
-    Op::Tge,
-    Op::Tgeu,
-    Op::Tlt,
-    Op::Tltu,
-    Op::Teq,
-    Op::Tne,
-    Op::Tgei,
-    Op::Tgeiu,
-    Op::Tlti,
-    Op::Tltiu,
-    Op::Teqi,
-    Op::Tnei,
-];
-/// Operations that write a register whenever they run (movz/movn are conditional).
-pub(crate) fn always_writes(op: Op) -> bool {
-    !TRAPS.contains(&op)
-        && !MOVES.contains(&op)
-        && !matches!(
-            op,
-            Op::Bltz
-                | Op::Bgez
-                | Op::Bltzl
-                | Op::Bgezl
-                | Op::Beq
-                | Op::Bne
-                | Op::Blez
-                | Op::Bgtz
-                | Op::Beql
-                | Op::Bnel
-                | Op::Blezl
-                | Op::Bgtzl
-        )
-}
-/// Operations whose destination is `rd`.
+/// Operations whose destination is `rd` (the others write `rt`); every operation of this
+/// table writes.
 pub(crate) fn writes_rd(op: Op) -> bool {
-    pattern(op).opcode == 0 && !TRAPS.contains(&op) || matches!(op, Op::Clz | Op::Clo | Op::Wsbh | Op::Seb | Op::Seh)
-}
-pub(crate) fn links(op: Op) -> bool {
-    matches!(op, Op::Bltzal | Op::Bgezal | Op::Bltzall | Op::Bgezall)
-}
-pub(crate) fn is_branch(op: Op) -> bool {
-    (34..50).contains(&op_index(op).unwrap_or(0))
-}
-pub(crate) fn is_likely(op: Op) -> bool {
-    matches!(op, Op::Bltzl | Op::Bgezl | Op::Bltzall | Op::Bgezall | Op::Beql | Op::Bnel | Op::Blezl | Op::Bgtzl)
+    !matches!(op, Op::Andi | Op::Ori | Op::Xori | Op::Ext | Op::Ins)
 }
 
 /// The bit positions of `wsbh`'s output: bit `i` of `b` goes to bit `WSBH[i]`.
@@ -315,9 +191,7 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     for &v in lv.a_bits.iter().chain(lv.c_bits.iter()).chain(lv.k_bits.iter()) {
         alg.boolean(v);
     }
-    for v in [lv.carry, lv.zero, lv.nz] {
-        alg.boolean(v);
-    }
+    alg.boolean(lv.nz);
 
     // --- Decoding: each flag pins its opcode (through the CTL's opcode column, a combination
     // of the flags) and here the other fields that select the operation or that the decoder
@@ -335,7 +209,6 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     // --- Common values.
     let a = alg.bits(&lv.a_bits);
     let c = alg.bits(&lv.c_bits);
-    let a31 = lv.a_bits[31];
     let c31 = lv.c_bits[31];
     let x = {
         let hi = alg.mul_const(F::from_canonical_u64(1 << 16), lv.x[1]);
@@ -362,138 +235,14 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
     let kval = alg.bits(&lv.k_bits);
     let s_var = alg.bits(&lv.a_bits[..5]);
 
-    // --- wen: movz writes when b = 0, movn when b != 0 (`zero` tests x = b on their rows).
-    {
-        let writers: Vec<Op> = OPS.iter().copied().filter(|&o| always_writes(o)).collect();
-        let w = g(alg, &writers);
-        let mz = alg.mul(f(Op::Movz), lv.zero);
-        let nzero = alg.k_sub(1, lv.zero);
-        let mn = alg.mul(f(Op::Movn), nzero);
-        let e = alg.sum(&[w, mz, mn]);
-        let v = alg.sub(lv.wen, e);
-        alg.constraint(v);
-    }
-
     // --- The second operand c.
     {
         let grp = g(alg, &C_IS_B);
         let v = alg.sub(lv.b, c);
         alg.gated(grp, v);
-        // c = imm16 + c15·0xffff0000: both sides are below 2^32, so this is an integer
-        // equality, which fixes the low half of c to imm16 and its high half to copies of c15.
-        let grp = g(alg, &C_SEXT);
-        let ext = alg.mul_const(F::from_canonical_u64(0xFFFF_0000), lv.c_bits[15]);
-        let e = alg.add(imm16, ext);
-        let v = alg.sub(c, e);
-        alg.gated(grp, v);
         let grp = g(alg, &C_ZEXT);
         let v = alg.sub(c, imm16);
         alg.gated(grp, v);
-        let grp = g(alg, &C_ZERO);
-        alg.gated(grp, c);
-    }
-
-    // --- Adder. x is range-checked (two 16-bit limbs) and carry is a bit, so each equation
-    // fixes carry and x uniquely (a ± c is within (-2^32, 2^33)).
-    {
-        let grp = g(alg, &ADDS);
-        let ac = alg.add(a, c);
-        let cc = alg.mul_const(c2_32, lv.carry);
-        let e = alg.sub(ac, cc);
-        let v = alg.sub(x, e);
-        alg.gated(grp, v);
-
-        let grp = g(alg, &SUBS_UNSIGNED);
-        let amc = alg.sub(a, c);
-        let e = alg.add(amc, cc);
-        let v = alg.sub(x, e);
-        alg.gated(grp, v);
-
-        // Signed: a' - c' = a - c + 2^32·(c31 - a31) with a' = a ^ 2^31, c' = c ^ 2^31.
-        let grp = g(alg, &SUBS_SIGNED);
-        let s = alg.sub(c31, a31);
-        let s = alg.add(s, lv.carry);
-        let s = alg.mul_const(c2_32, s);
-        let e = alg.add(amc, s);
-        let v = alg.sub(x, e);
-        alg.gated(grp, v);
-
-        let grp = g(alg, &MOVES);
-        let v = alg.sub(x, lv.b);
-        alg.gated(grp, v);
-
-        // No signed overflow: the sign bit of x must be e = a31 + c31 - carry (add) or
-        // carry + a31 - c31 (sub). y_lo = 2·x_hi - 2^16·e is range-checked, which holds
-        // exactly when e is a bit and e is the top bit of x_hi.
-        let x_hi2 = alg.mul_const(F::TWO, lv.x[1]);
-        let add_e = {
-            let t = alg.add(a31, c31);
-            alg.sub(t, lv.carry)
-        };
-        let sub_e = {
-            let t = alg.add(lv.carry, a31);
-            alg.sub(t, c31)
-        };
-        for (grp, e) in [(alg.add(f(Op::Add), f(Op::Addi)), add_e), (f(Op::Sub), sub_e)] {
-            let e16 = alg.mul_const(F::from_canonical_u64(1 << 16), e);
-            let r = alg.sub(x_hi2, e16);
-            let v = alg.sub(lv.y[0], r);
-            alg.gated(grp, v);
-        }
-
-        // zero = [x == 0] on the rows that test it.
-        let grp = g(alg, &TESTS_ZERO);
-        let xi = alg.mul(x, lv.inv);
-        let t = alg.add(xi, lv.zero);
-        let v = alg.sub_k(t, 1);
-        alg.gated(grp, v);
-        let v = alg.mul(lv.zero, x);
-        alg.gated(grp, v);
-    }
-
-    // --- Results of the adder's users.
-    {
-        let grp = g(alg, &[Op::Add, Op::Addu, Op::Addi, Op::Addiu, Op::Sub, Op::Subu]);
-        let v = alg.sub(lv.out, x);
-        alg.gated(grp, v);
-        let grp = g(alg, &[Op::Slt, Op::Sltu, Op::Slti, Op::Sltiu]);
-        let v = alg.sub(lv.out, lv.carry);
-        alg.gated(grp, v);
-        let grp = g(alg, &MOVES);
-        let v = alg.sub(lv.out, a);
-        alg.gated(grp, v);
-
-        // Traps are proven not to trap: carry = [a < c] and zero = [a == c].
-        let grp = g(alg, &TRAPS);
-        alg.gated(grp, lv.out);
-        let not_carry = alg.k_sub(1, lv.carry);
-        let not_zero = alg.k_sub(1, lv.zero);
-        let grp = g(alg, &[Op::Tge, Op::Tgeu, Op::Tgei, Op::Tgeiu]);
-        alg.gated(grp, not_carry);
-        let grp = g(alg, &[Op::Tlt, Op::Tltu, Op::Tlti, Op::Tltiu]);
-        alg.gated(grp, lv.carry);
-        let grp = g(alg, &[Op::Teq, Op::Teqi]);
-        alg.gated(grp, lv.zero);
-        let grp = g(alg, &[Op::Tne, Op::Tnei]);
-        alg.gated(grp, not_zero);
-
-        // Branches: out is the taken bit.
-        let taken_lt0 = a31;
-        let taken_ge0 = alg.k_sub(1, a31);
-        let taken_le0 = alg.add(a31, lv.zero);
-        let taken_gt0 = alg.k_sub(1, taken_le0);
-        for (ops, taken) in [
-            (&[Op::Bltz, Op::Bltzl, Op::Bltzal, Op::Bltzall][..], taken_lt0),
-            (&[Op::Bgez, Op::Bgezl, Op::Bgezal, Op::Bgezall][..], taken_ge0),
-            (&[Op::Beq, Op::Beql][..], lv.zero),
-            (&[Op::Bne, Op::Bnel][..], not_zero),
-            (&[Op::Blez, Op::Blezl][..], taken_le0),
-            (&[Op::Bgtz, Op::Bgtzl][..], taken_gt0),
-        ] {
-            let grp = g(alg, ops);
-            let v = alg.sub(lv.out, taken);
-            alg.gated(grp, v);
-        }
     }
 
     // --- Logic.
@@ -513,9 +262,6 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
             let v = alg.sub(lv.out, val);
             alg.gated(grp, v);
         }
-        let lui = alg.mul_const(F::from_canonical_u64(1 << 16), imm16);
-        let v = alg.sub(lv.out, lui);
-        alg.gated(f(Op::Lui), v);
     }
 
     // --- Shifter: b·pw = x + y·2^32. b < 2^32 and pw <= 2^31, so the product is below 2^63;
@@ -702,32 +448,18 @@ pub(crate) fn eval<A: Alg>(alg: &mut A, lv: &AluColumns<A::V>, nv: &AluColumns<A
 
     // --- Unused witness columns are zero (keeps every row's witness unique).
     {
-        let mut uses_x: Vec<Op> = ADDS.to_vec();
-        uses_x.extend(SUBS_UNSIGNED);
-        uses_x.extend(SUBS_SIGNED);
-        uses_x.extend(MOVES);
-        uses_x.extend(SHIFTS);
-        let ux = g(alg, &uses_x);
-        let nux = alg.k_sub(1, ux);
-        for &l in &lv.x {
-            alg.gated(nux, l);
-        }
-        let mut uses_carry: Vec<Op> = ADDS.to_vec();
-        uses_carry.extend(SUBS_UNSIGNED);
-        uses_carry.extend(SUBS_SIGNED);
-        let uc = g(alg, &uses_carry);
-        let nuc = alg.k_sub(1, uc);
-        alg.gated(nuc, lv.carry);
         let sh = g(alg, &SHIFTS);
-        let uyh = alg.add(sh, lv.ins_aux);
-        let ovf = g(alg, &[Op::Add, Op::Addi, Op::Sub]);
-        let uyl = alg.add(uyh, ovf);
-        let nuyl = alg.k_sub(1, uyl);
-        alg.gated(nuyl, lv.y[0]);
-        let nuyh = alg.k_sub(1, uyh);
-        alg.gated(nuyh, lv.y[1]);
+        let nsh = alg.k_sub(1, sh);
+        for &l in &lv.x {
+            alg.gated(nsh, l);
+        }
+        let uy = alg.add(sh, lv.ins_aux);
+        let nuy = alg.k_sub(1, uy);
+        for &l in &lv.y {
+            alg.gated(nuy, l);
+        }
         let ext = f(Op::Ext);
-        let uk = alg.add(uyh, ext);
+        let uk = alg.add(uy, ext);
         let nuk = alg.k_sub(1, uk);
         for &kb in &lv.k_bits {
             alg.gated(nuk, kb);

@@ -1,8 +1,8 @@
-//! The columns of the ALU table: one row per instruction (two for `ins`).
+//! The columns of the bitwise ALU table: one row per instruction (two for `ins`).
 
 use crate::ops::NUM_OPS;
 
-/// One row of the ALU table.
+/// One row of the bitwise ALU table.
 ///
 /// The bit vectors `a_bits` and `c_bits` are reused by the operations; what they hold on a row
 /// of each operation is listed in `air.rs`. On a real row `a_bits` are the bits of `a`.
@@ -27,21 +27,15 @@ pub struct AluColumns<T> {
     pub b: T,
     /// Bits of `a`, little-endian (`a` itself is their combination).
     pub a_bits: [T; 32],
-    /// Bits of the second operand `c` (`b`, an extended immediate, 0, or a mask).
+    /// Bits of the second operand `c` (`b`, the zero-extended immediate, or a mask).
     pub c_bits: [T; 32],
-    /// The result (written value, or taken bit of a branch).
+    /// The result (the written value; every operation of this table writes).
     pub out: T,
-    /// 1 if the instruction writes a register.
-    pub wen: T,
-    /// 16-bit limbs of `x` (sum, difference, or the low word of a shift product); range-checked.
+    /// 16-bit limbs of `x`, the low word of a shift product; range-checked.
     pub x: [T; 2],
-    /// 16-bit limbs of `y` (high word of a shift product, or the overflow check); range-checked.
+    /// 16-bit limbs of `y`, the high word of a shift product; range-checked.
     pub y: [T; 2],
-    /// Carry of `a + c`, or borrow of `a - c`.
-    pub carry: T,
-    /// 1 if `x` is zero (on rows that test it).
-    pub zero: T,
-    /// Inverse of `x` when non-zero, or of `y_hi - 0xffff` on shift rows.
+    /// Inverse of `y_hi - 0xffff` on shift rows (and `ins`'s second row).
     pub inv: T,
     /// Bits of the shift amount `k` of the multiplier `pw = 2^k`.
     pub k_bits: [T; 5],

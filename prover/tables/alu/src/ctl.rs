@@ -1,4 +1,4 @@
-//! The ALU's side of the cross-table lookups.
+//! The bitwise ALU table's side of the cross-table lookups.
 
 use plonky2::field::types::Field;
 use starky::cross_table_lookup::TableWithColumns;
@@ -6,7 +6,7 @@ use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::F;
 
-use crate::air::{always_writes, is_branch, is_likely, links, writes_rd};
+use crate::air::writes_rd;
 use crate::columns::col_map;
 use crate::ops::{pattern, OPS};
 
@@ -24,8 +24,9 @@ fn flag_combination(weight: impl Fn(zkmips_isa::Op) -> u64) -> Column<F> {
 /// The looked side of the `ALU` lookup: `[opcode, rs_field, rt_field, rd_field, shamt, funct,
 /// imm16, a, b, out, wen, dst_rd, dst_ra, is_branch, is_likely]` on every row with an operation.
 ///
-/// `opcode`, `dst_rd`, `dst_ra`, `is_branch` and `is_likely` are combinations of the one-hot
-/// flags; `imm16 = rd·2^11 + shamt·2^6 + funct` and `a = Σ 2^i·a_bits[i]`.
+/// `opcode`, `wen` and `dst_rd` are combinations of the one-hot flags (every operation here
+/// writes), `dst_ra`, `is_branch` and `is_likely` are 0 (no branch here); `imm16 = rd·2^11 +
+/// shamt·2^6 + funct` and `a = Σ 2^i·a_bits[i]`.
 pub fn ctl_looked() -> TableWithColumns<F> {
     let c = col_map();
     let columns = vec![
@@ -43,19 +44,18 @@ pub fn ctl_looked() -> TableWithColumns<F> {
         Column::le_bits(c.a_bits),
         Column::single(c.b),
         Column::single(c.out),
-        Column::single(c.wen),
+        Column::sum(c.op),
         flag_combination(|op| writes_rd(op) as u64),
-        flag_combination(|op| links(op) as u64),
-        flag_combination(|op| is_branch(op) as u64),
-        flag_combination(|op| is_likely(op) as u64),
+        Column::constant(F::ZERO),
+        Column::constant(F::ZERO),
+        Column::constant(F::ZERO),
     ];
     debug_assert_eq!(columns.len(), zkmips_stark::ctl::width::ALU);
-    debug_assert!(OPS.iter().all(|&op| !always_writes(op) || !links(op) || is_branch(op)));
     TableWithColumns::new(Table::Alu.index(), columns, Filter::new_simple(Column::sum(c.op)))
 }
 
 /// Columns whose every row must lie in `0..2^16` (checked through `RANGE16`): the limbs of
-/// the adder's and the shifter's words.
+/// the shifter's words.
 pub fn range_checked_columns() -> Vec<usize> {
     let c = col_map();
     vec![c.x[0], c.x[1], c.y[0], c.y[1]]

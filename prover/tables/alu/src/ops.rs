@@ -3,10 +3,11 @@
 
 use zkmips_isa::{decode, Op};
 
-/// Number of operations (one flag column each).
-pub const NUM_OPS: usize = 63;
+/// Number of operations of the bitwise table (one flag column each).
+pub const NUM_OPS: usize = 22;
 
-/// The operations, in the order of the flag columns.
+/// The operations of the bitwise table (`AluStark`), in the order of its flag columns: those
+/// whose constraints need the bits of their operands.
 pub const OPS: [Op; NUM_OPS] = [
     Op::Sll,
     Op::Srl,
@@ -16,20 +17,35 @@ pub const OPS: [Op; NUM_OPS] = [
     Op::Srlv,
     Op::Srav,
     Op::Rotrv,
+    Op::And,
+    Op::Or,
+    Op::Xor,
+    Op::Nor,
+    Op::Clz,
+    Op::Clo,
+    Op::Andi,
+    Op::Ori,
+    Op::Xori,
+    Op::Ext,
+    Op::Ins,
+    Op::Wsbh,
+    Op::Seb,
+    Op::Seh,
+];
+
+/// Number of operations of the arithmetic table.
+pub const NUM_ARITH_OPS: usize = 41;
+
+/// The operations of the arithmetic table (`ArithStark`): those that need no bit decomposition.
+pub const ARITH_OPS: [Op; NUM_ARITH_OPS] = [
     Op::Movz,
     Op::Movn,
     Op::Add,
     Op::Addu,
     Op::Sub,
     Op::Subu,
-    Op::And,
-    Op::Or,
-    Op::Xor,
-    Op::Nor,
     Op::Slt,
     Op::Sltu,
-    Op::Clz,
-    Op::Clo,
     Op::Tge,
     Op::Tgeu,
     Op::Tlt,
@@ -62,18 +78,15 @@ pub const OPS: [Op; NUM_OPS] = [
     Op::Addiu,
     Op::Slti,
     Op::Sltiu,
-    Op::Andi,
-    Op::Ori,
-    Op::Xori,
     Op::Lui,
-    Op::Ext,
-    Op::Ins,
-    Op::Wsbh,
-    Op::Seb,
-    Op::Seh,
 ];
 
-/// Position of `op`'s flag column, if the ALU table proves `op`.
+/// Whether the arithmetic table (rather than the bitwise table) proves `op`.
+pub fn is_arith(op: Op) -> bool {
+    ARITH_OPS.contains(&op)
+}
+
+/// Position of `op`'s flag column, if the bitwise table proves `op`.
 pub fn op_index(op: Op) -> Option<usize> {
     OPS.iter().position(|&o| o == op)
 }
@@ -88,7 +101,7 @@ pub struct Pattern {
     pub shamt: Option<u32>,
 }
 
-/// The encoding of `op` (an element of [`OPS`]), as `zkmips_isa::decode` accepts it.
+/// The encoding of `op` (an element of [`OPS`] or [`ARITH_OPS`]), as `zkmips_isa::decode` accepts it.
 pub fn pattern(op: Op) -> Pattern {
     let special =
         |funct, rs: Option<u32>, shamt: Option<u32>| Pattern { opcode: 0, funct: Some(funct), rs, rt: None, shamt };
@@ -194,7 +207,7 @@ pub(crate) enum Reject {
 
 /// The outcome of the instruction `word` with `a = rs` and `b = rt` (values before it runs).
 ///
-/// `None` if `word` is not an operation of this table, and also if the instruction traps or
+/// `None` if `word` is not an operation of either ALU table, and also if the instruction traps or
 /// overflows: the VM stops there, so no proven trace contains such an event.
 pub fn evaluate(word: u32, a: u32, b: u32) -> Option<AluOutput> {
     execute(word, a, b).ok().map(|(_, o)| o)
@@ -203,7 +216,9 @@ pub fn evaluate(word: u32, a: u32, b: u32) -> Option<AluOutput> {
 pub(crate) fn execute(word: u32, a: u32, b: u32) -> Result<(Op, AluOutput), Reject> {
     let insn = decode(word).map_err(|_| Reject::NotAlu)?;
     let op = insn.op;
-    op_index(op).ok_or(Reject::NotAlu)?;
+    if op_index(op).is_none() && !is_arith(op) {
+        return Err(Reject::NotAlu);
+    }
     let imm = insn.imm;
     let sa = insn.sa as u32;
     let (sa_, sb) = (a as i32, b as i32);
@@ -290,7 +305,7 @@ pub(crate) fn execute(word: u32, a: u32, b: u32) -> Result<(Op, AluOutput), Reje
         Op::Wsbh => rd(((b & 0x00FF_00FF) << 8) | ((b >> 8) & 0x00FF_00FF)),
         Op::Seb => rd(b as i8 as i32 as u32),
         Op::Seh => rd(b as i16 as i32 as u32),
-        _ => unreachable!("op_index accepted {op:?}"),
+        _ => unreachable!("{op:?} is an ALU operation"),
     };
     Ok((op, o))
 }

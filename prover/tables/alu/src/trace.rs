@@ -1,4 +1,4 @@
-//! Trace generation: one row per [`AluEvent`] (two for `ins`), padded to a power of two with
+//! Trace generation of the bitwise table: one row per [`AluEvent`] (two for `ins`), padded to a power of two with
 //! rows that have no operation flag (so every CTL filters them out).
 
 use plonky2::field::polynomial::PolynomialValues;
@@ -9,9 +9,7 @@ use zkmips_stark::events::AluEvent;
 use zkmips_stark::testing::trace_columns;
 use zkmips_stark::F;
 
-use crate::air::{
-    C_IS_B, C_SEXT, C_ZERO, C_ZEXT, LEFT_SHIFTS, MOVES, RIGHT_SHIFTS, SHIFTS, SUBS_SIGNED, SUBS_UNSIGNED, TESTS_ZERO,
-};
+use crate::air::{C_IS_B, C_ZEXT, LEFT_SHIFTS, RIGHT_SHIFTS, SHIFTS};
 use crate::columns::{AluColumns, NUM_COLUMNS};
 use crate::ops::{execute, op_index, Reject};
 
@@ -66,6 +64,9 @@ fn run(lsb: u32, size: u32) -> u64 {
 fn event_rows(ev: &AluEvent) -> Vec<Vec<F>> {
     let (word, a, b) = (ev.word, ev.a, ev.b);
     let (op, o) = match execute(word, a, b) {
+        Ok((op, _)) if op_index(op).is_none() => {
+            panic!("ALU event {word:#010x} ({op:?}) belongs to the arithmetic table")
+        }
         Ok(r) => r,
         Err(Reject::NotAlu) => panic!("ALU event {word:#010x} is not an ALU-table instruction"),
         Err(Reject::Traps) => panic!("ALU event {word:#010x} (a = {a:#x}, b = {b:#x}) traps; the VM stops there"),
@@ -76,7 +77,7 @@ fn event_rows(ev: &AluEvent) -> Vec<Vec<F>> {
     let mut row = padding_row();
     let mut aux = None;
     let r = AluColumns::view_mut(&mut row);
-    r.op[op_index(op).expect("executed op")] = F::ONE;
+    r.op[op_index(op).expect("a bitwise op")] = F::ONE;
     let (rs, rt, rd, shamt, funct) =
         ((word >> 21) & 31, (word >> 16) & 31, (word >> 11) & 31, (word >> 6) & 31, word & 63);
     r.rs = fe(rs as u64);
@@ -87,17 +88,12 @@ fn event_rows(ev: &AluEvent) -> Vec<Vec<F>> {
     r.b = fe(b as u64);
     set_bits(&mut r.a_bits, a as u64);
     r.out = fe(o.out as u64);
-    r.wen = fe(o.wen as u64);
 
     let imm16 = word & 0xFFFF;
     let c: u32 = if C_IS_B.contains(&op) {
         b
-    } else if C_SEXT.contains(&op) {
-        imm16 as u16 as i16 as i32 as u32
     } else if C_ZEXT.contains(&op) {
         imm16
-    } else if C_ZERO.contains(&op) {
-        0
     } else {
         match op {
             // Thermometer: the top `out` bits.
@@ -107,38 +103,6 @@ fn event_rows(ev: &AluEvent) -> Vec<Vec<F>> {
         }
     };
     set_bits(&mut r.c_bits, c as u64);
-
-    // Adder.
-    let (a31, c31) = (a >> 31, c >> 31);
-    let adder = if matches!(op, Op::Add | Op::Addu | Op::Addi | Op::Addiu) {
-        let s = a as u64 + c as u64;
-        Some((s & 0xFFFF_FFFF, s >> 32))
-    } else if SUBS_UNSIGNED.contains(&op) {
-        Some((a.wrapping_sub(c) as u64, (a < c) as u64))
-    } else if SUBS_SIGNED.contains(&op) {
-        let (a2, c2) = (a ^ (1 << 31), c ^ (1 << 31));
-        Some((a2.wrapping_sub(c2) as u64, (a2 < c2) as u64))
-    } else if MOVES.contains(&op) {
-        Some((b as u64, 0))
-    } else {
-        None
-    };
-    if let Some((x, carry)) = adder {
-        set_limbs(&mut r.x, x);
-        r.carry = fe(carry);
-        let e = match op {
-            Op::Add | Op::Addi => Some(a31 as u64 + c31 as u64 - carry),
-            Op::Sub => Some(carry + a31 as u64 - c31 as u64),
-            _ => None,
-        };
-        if let Some(e) = e {
-            r.y[0] = fe(2 * (x >> 16) - (e << 16));
-        }
-        if TESTS_ZERO.contains(&op) {
-            r.zero = fe((x == 0) as u64);
-            r.inv = fe(x).try_inverse().unwrap_or(F::ZERO);
-        }
-    }
 
     // Shifter.
     if SHIFTS.contains(&op) {
@@ -169,11 +133,10 @@ fn event_rows(ev: &AluEvent) -> Vec<Vec<F>> {
     rows
 }
 
-/// The ALU trace of `events`, in order.
+/// The bitwise table's trace of `events`, in order.
 ///
 /// # Panics
-/// On an event whose word is not an ALU-table instruction, or that traps or overflows (the VM
-/// stops on those, so they never reach the prover).
+/// On an event whose word is not a bitwise-table instruction (see [`crate::is_arith`]).
 pub fn generate_trace(events: &[AluEvent]) -> Vec<PolynomialValues<F>> {
     trace_columns(generate_rows(events), &padding_row(), MIN_ROWS)
 }

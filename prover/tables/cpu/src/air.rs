@@ -3,12 +3,17 @@
 //!
 //! Soundness notes (the non-obvious ones; the others are next to their constraint):
 //! - **Decoding.** The word is `opcode * 2^26 + sum(bits[i] * 2^i)`. The bits are boolean, and
-//!   every class pins `opcode` to constants below 64 (the CPU-internal classes here, ALU / LSU /
-//!   MULDIV in their tables through the tuple), so the fields are the word's true fields.
+//!   every class pins `opcode` to constants below 64 (the CPU-internal classes here, ARITH /
+//!   ALU / LSU / MULDIV in their tables through the tuple), so the fields are the word's true
+//!   fields.
 //! - **Classes.** The flags are boolean and sum to `is_real` (boolean), so at most one is set.
 //!   A word that `zkmips_isa::decode` rejects (e.g. BREAK) satisfies no class: the CPU-internal
 //!   classes check opcode, funct and the reserved fields the decoder checks; the other tables
-//!   find no row for a word they do not implement.
+//!   find no row for a word they do not implement. In particular the two ALU classes: an
+//!   `is_arith` row's tuple must be a row of the arithmetic table, whose kind flags and variant
+//!   bits admit only the encodings of its own operations, and an `is_bits` row's tuple a row of
+//!   the bitwise table, whose one-hot flags admit only its own; so neither flag can be claimed
+//!   for the other table's operations (or anything else), and both answer the same tuple.
 //! - **Program counters.** `new_next_pc = nnpc_lo + 2^15 * nnpc_hi` with both limbs in
 //!   `0..2^16` bounds it below `B = 2^31 + 2^16`. Every `next_pc` after the first row is such a
 //!   value, and every `pc` after the first row is a `next_pc`, or `next_pc + 4` after a
@@ -238,7 +243,9 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::V>, n: &CpuColumns<X::V>, pi: &[X::V
 
     // Off ALU rows there is no conditional branch, and the destination flags follow the class:
     // rd for MULDIV and JALR (and JR, which does not write), $ra for JAL, rt otherwise.
-    let not_alu = x.one_minus(l.is_alu);
+    // The two ALU classes (arithmetic and bitwise tables) answer the same tuple.
+    let is_alu = x.add(l.is_arith, l.is_bits);
+    let not_alu = x.one_minus(is_alu);
     x.gated(not_alu, l.is_branch);
     x.gated(not_alu, l.is_likely);
     let e = {
@@ -293,7 +300,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::V>, n: &CpuColumns<X::V>, pi: &[X::V
     // branch-and-link, JAL, JALR); the thread pointer (RDHWR). No other row writes.
     let e = {
         let not_br = x.one_minus(l.is_branch);
-        let a = x.mul(l.is_alu, not_br);
+        let a = x.mul(is_alu, not_br);
         let a = x.add(a, l.is_lsu);
         let a = x.add(a, l.is_muldiv);
         let d = x.sub(l.dst_val, l.out);
@@ -301,7 +308,7 @@ fn eval<X: Cx>(x: &mut X, l: &CpuColumns<X::V>, n: &CpuColumns<X::V>, pi: &[X::V
     };
     x.constraint(e);
     let e = {
-        let a = x.mul(l.is_alu, l.is_branch);
+        let a = x.mul(is_alu, l.is_branch);
         let a = x.add(a, l.is_jimm);
         let a = x.add(a, l.is_jreg);
         let d = x.sub(l.dst_val, l.pc);

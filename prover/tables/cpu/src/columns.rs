@@ -8,8 +8,13 @@ pub struct CpuColumns<T> {
     pub opcode: T,
     /// Bits 0..26 of the word: funct 0..6, shamt 6..11, rd 11..16, rt 16..21, rs 21..26.
     pub bits: [T; 26],
-    /// Class flag: ALU, trap and conditional-branch instructions (the ALU table pins the op).
-    pub is_alu: T,
+    /// Class flag: add/sub, compares, traps, conditional branches, `lui`, `movz`/`movn` (the
+    /// arithmetic table pins the op: a row with this flag must find its tuple there, and that
+    /// table only holds encodings of its own operations).
+    pub is_arith: T,
+    /// Class flag: logic, shifts, bit fields, byte operations (the bitwise ALU table pins the
+    /// op, likewise).
+    pub is_bits: T,
     /// Class flag: loads and stores (the LSU table pins the op).
     pub is_lsu: T,
     /// Class flag: multiply, divide and hi/lo moves (the MULDIV table pins the op).
@@ -85,10 +90,11 @@ pub(crate) fn col() -> CpuColumns<usize> {
 }
 
 impl<T: Copy> CpuColumns<T> {
-    /// The nine class flags, in the order of the fields.
-    pub fn flags(&self) -> [T; 9] {
+    /// The ten class flags, in the order of the fields.
+    pub fn flags(&self) -> [T; 10] {
         [
-            self.is_alu,
+            self.is_arith,
+            self.is_bits,
             self.is_lsu,
             self.is_muldiv,
             self.is_syscall,

@@ -97,31 +97,38 @@ pub fn ctl_mem() -> Vec<TableWithColumns<F>> {
     vec![fetch, rs_read, rt_read, dst_write]
 }
 
-/// `ALU`: `[opcode, rs_field, rt_field, rd_field, shamt, funct, imm16, a, b, out, wen, dst_rd,
-/// dst_ra, is_branch, is_likely]` on ALU rows.
+/// The tuple of `ALU` and `ARITH`: `[opcode, rs_field, rt_field, rd_field, shamt, funct,
+/// imm16, a, b, out, wen, dst_rd, dst_ra, is_branch, is_likely]`.
+fn alu_tuple(c: &CpuColumns<usize>) -> Vec<Column<F>> {
+    vec![
+        Column::single(c.opcode),
+        rs(c),
+        rt(c),
+        rd(c),
+        shamt(c),
+        funct(c),
+        imm16(c),
+        Column::single(c.rs_val),
+        Column::single(c.rt_val),
+        Column::single(c.out),
+        Column::single(c.wen),
+        Column::single(c.dst_rd),
+        Column::single(c.dst_ra),
+        Column::single(c.is_branch),
+        Column::single(c.is_likely),
+    ]
+}
+
+/// `ALU` (the bitwise table) on `is_bits` rows.
 pub fn ctl_alu() -> TableWithColumns<F> {
     let c = col();
-    TableWithColumns::new(
-        Table::Cpu.index(),
-        vec![
-            Column::single(c.opcode),
-            rs(&c),
-            rt(&c),
-            rd(&c),
-            shamt(&c),
-            funct(&c),
-            imm16(&c),
-            Column::single(c.rs_val),
-            Column::single(c.rt_val),
-            Column::single(c.out),
-            Column::single(c.wen),
-            Column::single(c.dst_rd),
-            Column::single(c.dst_ra),
-            Column::single(c.is_branch),
-            Column::single(c.is_likely),
-        ],
-        Filter::new_simple(Column::single(c.is_alu)),
-    )
+    TableWithColumns::new(Table::Cpu.index(), alu_tuple(&c), Filter::new_simple(Column::single(c.is_bits)))
+}
+
+/// `ARITH` (the arithmetic table) on `is_arith` rows.
+pub fn ctl_arith() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(Table::Cpu.index(), alu_tuple(&c), Filter::new_simple(Column::single(c.is_arith)))
 }
 
 /// `LSU`: `[clk, opcode, imm16, base, rt_val, out, wen]` on LSU rows.

@@ -20,5 +20,5 @@ pub mod trace;
 
 pub use air::CpuStark;
 pub use columns::{CpuColumns, NUM_COLUMNS};
-pub use ctl::{ctl_alu, ctl_lsu, ctl_mem, ctl_muldiv, ctl_syscall, range_checked_columns};
+pub use ctl::{ctl_alu, ctl_arith, ctl_lsu, ctl_mem, ctl_muldiv, ctl_syscall, range_checked_columns};
 pub use trace::{class_of, generate_trace, public_inputs, Class};

@@ -18,7 +18,10 @@ pub const MIN_ROWS: usize = zkmips_stark::MIN_TRACE_ROWS;
 /// Which part of the prover proves an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Class {
-    Alu,
+    /// The arithmetic table's operations (see `zkmips_table_alu::is_arith`).
+    Arith,
+    /// The bitwise ALU table's operations.
+    Bits,
     Lsu,
     MulDiv,
     Syscall,
@@ -45,7 +48,8 @@ pub fn class_of(op: Op) -> Option<Class> {
         Nop => Class::Nop,
         Mfhi | Mthi | Mflo | Mtlo | Mult | Multu | Div | Divu | Madd | Maddu | Msub | Msubu | Mul => Class::MulDiv,
         Lb | Lh | Lwl | Lw | Lbu | Lhu | Lwr | Sb | Sh | Swl | Sw | Swr | Ll | Sc => Class::Lsu,
-        _ => Class::Alu,
+        op if zkmips_table_alu::is_arith(op) => Class::Arith,
+        _ => Class::Bits,
     })
 }
 
@@ -66,7 +70,8 @@ fn fill_row(row: &mut CpuColumns<F>, ev: &CpuEvent) {
         *b = f(((word >> i) & 1) as u64);
     }
     let flag = match class {
-        Class::Alu => &mut row.is_alu,
+        Class::Arith => &mut row.is_arith,
+        Class::Bits => &mut row.is_bits,
         Class::Lsu => &mut row.is_lsu,
         Class::MulDiv => &mut row.is_muldiv,
         Class::Syscall => &mut row.is_syscall,
@@ -91,7 +96,7 @@ fn fill_row(row: &mut CpuColumns<F>, ev: &CpuEvent) {
     let link = ev.pc as u64 + 8;
     let mut alu = AluOutput::default();
     let (out, wen, dst_val): (u32, bool, u64) = match class {
-        Class::Alu => {
+        Class::Arith | Class::Bits => {
             alu = zkmips_table_alu::evaluate(word, ev.rs_val, ev.rt_val)
                 .unwrap_or_else(|| panic!("clk {}: {:?} traps or is not an ALU instruction", ev.clk, insn.op));
             let v = if alu.is_branch { link } else { alu.out as u64 };
@@ -114,12 +119,12 @@ fn fill_row(row: &mut CpuColumns<F>, ev: &CpuEvent) {
     row.out = f(out as u64);
     row.wen = fb(wen);
     row.dst_rd = fb(match class {
-        Class::Alu => alu.dst_rd,
+        Class::Arith | Class::Bits => alu.dst_rd,
         Class::MulDiv | Class::JumpReg => true,
         _ => false,
     });
     row.dst_ra = fb(match class {
-        Class::Alu => alu.dst_ra,
+        Class::Arith | Class::Bits => alu.dst_ra,
         Class::JumpImm => true,
         _ => false,
     });

@@ -514,5 +514,6 @@ fn lie_muldiv_reserved_fields() {
 
 #[test]
 fn width() {
-    assert_eq!(NUM_COLUMNS, 60);
+    // Ten class flags: the ALU class is split into `is_arith` and `is_bits`.
+    assert_eq!(NUM_COLUMNS, 61);
 }
