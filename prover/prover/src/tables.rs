@@ -29,6 +29,8 @@ pub mod ctl_index {
     pub const KECCAK_SPONGE: usize = 11;
     pub const KECCAK_IN: usize = 12;
     pub const KECCAK_OUT: usize = 13;
+    pub const SHA_EXTEND: usize = 14;
+    pub const SHA_COMPRESS: usize = 15;
 }
 
 /// Columns of each table that the Range table checks.
@@ -46,6 +48,8 @@ pub fn range_checked() -> [(Table, Vec<usize>); NUM_TABLES] {
         (Table::Secp256k1, zkmips_table_secp256k1::range_checked_columns()),
         (Table::KeccakSponge, zkmips_table_keccak::sponge::range_checked_columns()),
         (Table::Keccak, vec![]),
+        (Table::ShaExtend, zkmips_table_sha256::extend::range_checked_columns()),
+        (Table::ShaCompress, zkmips_table_sha256::compress::range_checked_columns()),
     ]
 }
 
@@ -57,6 +61,8 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
     mem_looking.extend(zkmips_table_syscall::ctl_mem());
     mem_looking.extend(zkmips_table_secp256k1::ctl_mem());
     mem_looking.extend(zkmips_table_keccak::sponge::ctl_mem());
+    mem_looking.extend(zkmips_table_sha256::extend::ctl_mem());
+    mem_looking.extend(zkmips_table_sha256::compress::ctl_mem());
 
     let all_rows = || Filter::new(vec![], vec![Column::constant(F::ONE)]);
     let range_looking = range_checked()
@@ -85,6 +91,13 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
         ),
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_in()], zkmips_table_keccak::perm::ctl_in()),
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_out()], zkmips_table_keccak::perm::ctl_out()),
+    ]);
+    ctls.extend([
+        CrossTableLookup::new(vec![zkmips_table_syscall::ctl_sha_extend()], zkmips_table_sha256::extend::ctl_looked()),
+        CrossTableLookup::new(
+            vec![zkmips_table_syscall::ctl_sha_compress()],
+            zkmips_table_sha256::compress::ctl_looked(),
+        ),
     ]);
     ctls
 }
@@ -188,6 +201,14 @@ macro_rules! with_stark {
             }
             zkmips_stark::ctl::Table::Keccak => {
                 let $stark = $crate::tables::Linked(zkmips_table_keccak::KeccakStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::ShaExtend => {
+                let $stark = $crate::tables::Linked(zkmips_table_sha256::ShaExtendStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::ShaCompress => {
+                let $stark = $crate::tables::Linked(zkmips_table_sha256::ShaCompressStark::default());
                 $body
             }
         }
