@@ -9,8 +9,9 @@
 //!
 //! **Cost.** SHA_EXTEND is 48 rows of [`extend::NUM_COLUMNS`] (142) columns and 64 memory
 //! accesses; SHA_COMPRESS is 65 rows of [`compress::NUM_COLUMNS`] (321) columns and 80
-//! accesses: about 28 k committed cells per 64-byte block, against some 3,000 VM cycles (about
-//! 1 M cells) for the same block in software.
+//! accesses: about 28 k committed cells per 64-byte block. The same block in software (`sha2`
+//! in a Rust guest) runs about 2,300 VM cycles, some 0.8 M cells at ~330 cells per cycle; through
+//! the calls the guest spends about 100 cycles per block on the word layout.
 
 mod bits;
 pub mod compress;
