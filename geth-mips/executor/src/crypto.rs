@@ -26,6 +26,9 @@ use k256::{
     },
     AffinePoint, ProjectivePoint, Scalar,
 };
+/// revm's cryptography provider interface, for platforms that install their own (the block
+/// program routes ECRECOVER and SHA256 to the VM's calls).
+pub use revm::precompile::{Crypto, PrecompileHalt};
 
 /// Half the order of secp256k1's group: the largest `s` EIP-2 allows.
 const HALF_ORDER: U256 = U256::from_be_slice(&[
