@@ -673,13 +673,13 @@ fn cli_prove_errors_leave_no_proof_file() {
     assert_eq!(r.code, Some(2), "{}", r.stderr_str());
     assert!(r.stderr_str().contains("power of two"), "{}", r.stderr_str());
 
-    // A program calling a precompile the tables do not prove yet: named, and no file.
-    // lui $v0, 0x0101; ori $v0, $v0, 0x0006; syscall
-    let sha = dir.join("sha-compress.elf");
-    std::fs::write(&sha, zkmips_e2e::minimal_elf(&[0x3C02_0101, 0x3442_0006, 0x0000_000C])).unwrap();
-    let r = zkmips(&["prove".as_ref(), sha.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    // A program making a call the tables do not prove: named, and no file.
+    // ori $v0, $zero, 4263 (clock_gettime); syscall
+    let clock = dir.join("clock-gettime.elf");
+    std::fs::write(&clock, zkmips_e2e::minimal_elf(&[0x3402_10A7, 0x0000_000C])).unwrap();
+    let r = zkmips(&["prove".as_ref(), clock.as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert_eq!(r.code, Some(1), "{}", r.stderr_str());
-    assert!(r.stderr_str().contains("SHA_COMPRESS"), "{}", r.stderr_str());
+    assert!(r.stderr_str().contains("clock_gettime"), "{}", r.stderr_str());
     assert!(r.stderr_str().contains("not proven"), "{}", r.stderr_str());
     assert!(!out.exists());
 }

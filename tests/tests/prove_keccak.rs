@@ -60,9 +60,9 @@ fn expected_digest(msg: &[u8]) -> [u32; 8] {
 
 #[test]
 fn a_run_with_keccak_sponge_proves_and_verifies() {
-    // 300 bytes: three blocks; segments of 2^12 cycles put the call in one of several segments.
+    // 300 bytes: three blocks; segments of 2^11 cycles put the call in one of several segments.
     let msg = message(300);
-    let proof = prove_program(abi_test(), hash_input(&msg), 1 << 12, 1 << 30, &mut ()).expect("prove");
+    let proof = prove_program(abi_test(), hash_input(&msg), 1 << 11, 1 << 30, &mut ()).expect("prove");
     assert!(proof.segments.len() >= 2, "{} segments", proof.segments.len());
     let verified = verify_proof(&proof, program_id(abi_test()).unwrap()).expect("valid proof");
     assert_eq!(verified.exit_code, 0);

@@ -26,6 +26,9 @@ use k256::{
     },
     AffinePoint, ProjectivePoint, Scalar,
 };
+/// revm's cryptography provider interface, for platforms that install their own (the block
+/// program routes ECRECOVER and SHA256 to the VM's calls).
+pub use revm::precompile::{Crypto, PrecompileHalt};
 use zkmips_isa::abi::secp256k1::{coordinate_from_be, coordinate_to_be, split};
 
 /// Half the order of secp256k1's group: the largest `s` EIP-2 allows.

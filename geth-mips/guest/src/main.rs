@@ -16,8 +16,10 @@ extern crate alloc;
 
 #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
 use alloc::string::String;
+#[cfg(all(target_arch = "mips", any(feature = "secp256k1-precompile", feature = "sha256-precompile")))]
+use zkmips_executor::crypto::{self, Crypto, PrecompileHalt};
 #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
-use zkmips_executor::crypto::{self, Address, B256, Coordinate, CurveOps, Point, Signature};
+use zkmips_executor::crypto::{Address, B256, Coordinate, CurveOps, Point, Signature};
 use zkmips_executor::{BlockInput, Phase, Platform, execute_block_with};
 
 #[cfg(target_arch = "mips")]
@@ -74,15 +76,38 @@ impl CurveOps for VmCurve {
     }
 }
 
+/// revm's cryptography provider on the VM's calls: ECRECOVER on the SECP256K1 calls (feature
+/// `secp256k1-precompile`, else the executor's software one) and SHA256 on SHA_EXTEND and
+/// SHA_COMPRESS (feature `sha256-precompile`, else revm's software one).
+#[cfg(all(target_arch = "mips", any(feature = "secp256k1-precompile", feature = "sha256-precompile")))]
+#[derive(Debug)]
+struct VmPrecompiles;
+
+#[cfg(all(target_arch = "mips", any(feature = "secp256k1-precompile", feature = "sha256-precompile")))]
+impl Crypto for VmPrecompiles {
+    fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
+        #[cfg(feature = "secp256k1-precompile")]
+        let provider = crypto::PrecompilesWith(VmCurve);
+        #[cfg(not(feature = "secp256k1-precompile"))]
+        let provider = crypto::Precompiles;
+        provider.secp256k1_ecrecover(sig, recid, msg)
+    }
+
+    #[cfg(feature = "sha256-precompile")]
+    fn sha256(&self, input: &[u8]) -> [u8; 32] {
+        zkmips_guest::sha256(input)
+    }
+}
+
 impl Platform for Vm {
     #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
     fn recover_signer(&self, signature: &Signature, hash: B256) -> Result<Address, String> {
         crypto::recover_signer_with(&VmCurve, signature, hash)
     }
 
-    #[cfg(all(target_arch = "mips", feature = "secp256k1-precompile"))]
+    #[cfg(all(target_arch = "mips", any(feature = "secp256k1-precompile", feature = "sha256-precompile")))]
     fn install_precompiles(&self) {
-        crypto::install_precompiles(crypto::PrecompilesWith(VmCurve));
+        crypto::install_precompiles(VmPrecompiles);
     }
 
     fn phase_done(&mut self, phase: Phase) {

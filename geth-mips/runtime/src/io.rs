@@ -5,7 +5,7 @@
 //! with bincode 1.x defaults (little-endian, fixed-width integers, u64 lengths), as Ziren's do.
 //!
 //! Public values: every committed byte goes to fd 13 (the public-values stream the host sees) and
-//! into a running SHA-256. At the end, [`crate::finalize`] sends that digest with COMMIT; it is the
+//! into a running SHA-256 (the VM's SHA_EXTEND and SHA_COMPRESS calls). At the end, [`crate::finalize`] sends that digest with COMMIT; it is the
 //! proof's public output, so a verifier holding the public-values bytes can check them against it.
 
 use alloc::vec::Vec;
@@ -13,8 +13,8 @@ use core::cell::UnsafeCell;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
+use crate::sha256::Sha256;
 use crate::syscall;
 
 /// Reads the next input item and decodes it as a bincode 1.x encoded `T` (trailing bytes are
@@ -112,7 +112,7 @@ pub fn commit_slice(bytes: &[u8]) {
 
 /// SHA-256 of everything committed so far; what [`crate::finalize`] sends with COMMIT.
 pub(crate) fn public_values_digest() -> [u8; 32] {
-    PUBLIC_VALUES.with(|hasher| hasher.clone().finalize().into())
+    PUBLIC_VALUES.with(|hasher| hasher.clone().finalize())
 }
 
 /// The running hash of the public values.

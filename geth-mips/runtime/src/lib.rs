@@ -12,7 +12,8 @@
 //!   its raw bytes (HINT_LEN / HINT_READ);
 //! - public values: [`commit`] / [`commit_slice`] append bytes to the public-values stream (WRITE
 //!   to fd 13) and to a running SHA-256 whose digest becomes the proof's public output;
-//! - [`keccak256`] through the KECCAK_SPONGE precompile;
+//! - [`keccak256`] through the KECCAK_SPONGE precompile, [`sha256`] through SHA_EXTEND and
+//!   SHA_COMPRESS;
 //! - [`print!`] / [`println!`] to the host's stdout and [`eprint!`] / [`eprintln!`] to its stderr;
 //! - a panic handler that writes the message to stderr and halts with exit code 1.
 //!
@@ -45,12 +46,14 @@ pub mod heap;
 mod io;
 mod keccak;
 mod print;
+pub mod sha256;
 mod start;
 pub mod syscall;
 
 pub use io::{commit, commit_slice, read, read_vec};
 pub use keccak::keccak256;
 pub use print::FdWriter;
+pub use sha256::sha256;
 pub use start::finalize;
 pub use syscall::{cycles, halt};
 

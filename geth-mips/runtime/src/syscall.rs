@@ -12,7 +12,8 @@ pub use zkmips_isa::abi::fd::{
     HINT as FD_HINT, PUBLIC_VALUES as FD_PUBLIC_VALUES, STDERR as FD_STDERR, STDOUT as FD_STDOUT,
 };
 pub use zkmips_isa::abi::sys::{
-    COMMIT, HALT, HINT_LEN, HINT_READ, KECCAK_SPONGE, SECP256K1_ADD, SECP256K1_DECOMPRESS, SECP256K1_DOUBLE, WRITE,
+    COMMIT, HALT, HINT_LEN, HINT_READ, KECCAK_SPONGE, SECP256K1_ADD, SECP256K1_DECOMPRESS, SECP256K1_DOUBLE,
+    SHA_COMPRESS, SHA_EXTEND, WRITE,
 };
 
 #[cfg(target_arch = "mips")]
@@ -109,6 +110,20 @@ pub unsafe fn keccak_sponge(input: &[u32], result: &mut [u32; 17]) {
     debug_assert!(result[16] as usize == input.len() && input.len().is_multiple_of(36));
     // SAFETY: the VM reads `result[16]` words of `input` and writes the 17 words of `result`.
     unsafe { raw(KECCAK_SPONGE, input.as_ptr() as u32, result.as_mut_ptr() as u32, 0) };
+}
+
+/// Fills `w[16..64]`, the SHA-256 message schedule of the block `w[0..16]` (big-endian words),
+/// with SHA_EXTEND.
+pub fn sha_extend(w: &mut [u32; 64]) {
+    // SAFETY: the VM reads `w[0..16]` and writes `w[16..64]`.
+    unsafe { raw(SHA_EXTEND, w.as_mut_ptr() as u32, 0, 0) };
+}
+
+/// Compresses the block whose message schedule is `w` into the SHA-256 state `h` (64 rounds,
+/// then `h[i] += result[i]`) with SHA_COMPRESS.
+pub fn sha_compress(w: &[u32; 64], h: &mut [u32; 8]) {
+    // SAFETY: the VM reads the 64 words of `w` and the 8 of `h`, then writes `h`.
+    unsafe { raw(SHA_COMPRESS, w.as_ptr() as u32, h.as_mut_ptr() as u32, 0) };
 }
 
 /// `p := p + q` on secp256k1 (SECP256K1_ADD). A point is 16 words: x then y, each coordinate

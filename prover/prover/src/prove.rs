@@ -72,6 +72,8 @@ pub fn build_traces(
     let (page, poseidon, root_start, root_end) = zkmips_table_page::generate_traces(image, &touched);
     let (keccak_sponge, permutations) = zkmips_table_keccak::sponge::generate_trace(&record.keccak);
     let keccak = zkmips_table_keccak::perm::generate_trace(&permutations, 0);
+    let sha_extend = zkmips_table_sha256::extend::generate_trace(&record.sha_extend);
+    let sha_compress = zkmips_table_sha256::compress::generate_trace(&record.sha_compress);
     for &(addr, _, value) in &touched {
         image.update(addr, value);
     }
@@ -89,6 +91,8 @@ pub fn build_traces(
     traces[Table::Secp256k1.index()] = secp256k1;
     traces[Table::KeccakSponge.index()] = keccak_sponge;
     traces[Table::Keccak.index()] = keccak;
+    traces[Table::ShaExtend.index()] = sha_extend;
+    traces[Table::ShaCompress.index()] = sha_compress;
 
     traces[Table::Range.index()] = range_trace(&traces)?;
     Ok(SegmentTraces { start, end, root_start, root_end, traces })

@@ -5,7 +5,10 @@
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
 use zkmips_isa::{decode, Op};
-use zkmips_stark::events::{AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, SyscallEvent};
+use zkmips_stark::events::{
+    AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, ShaCompressEvent, ShaExtendEvent,
+    SyscallEvent,
+};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_table_cpu::{class_of, Class};
 use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};
@@ -70,6 +73,9 @@ pub struct SegmentRecord {
     pub secp256k1: Vec<Secp256k1Event>,
     /// KECCAK_SPONGE calls (also in `syscalls`).
     pub keccak: Vec<KeccakSpongeEvent>,
+    /// SHA_EXTEND and SHA_COMPRESS calls (also in `syscalls`).
+    pub sha_extend: Vec<ShaExtendEvent>,
+    pub sha_compress: Vec<ShaCompressEvent>,
     /// Every access to the proven address space, in execution order.
     pub mem: Vec<MemAccess>,
 }
@@ -121,6 +127,7 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
     }
     let is_keccak = class == Class::Syscall && page_before[2] == zkmips_isa::abi::sys::KECCAK_SPONGE;
     let keccak = if is_keccak { keccak_event(&before.memory, clk, page_before[4], page_before[5]) } else { None };
+    let sha = if class == Class::Syscall { sha_event(&before.memory, clk, &page_before) } else { None };
 
     let mut trace = Recorder::default();
     machine.step(&mut trace).map_err(|e| ProveError::Vm(e.to_string()))?;
@@ -224,6 +231,27 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
                 rec.mem.extend(zkmips_table_keccak::sponge::mem_accesses(&k));
                 rec.keccak.push(k);
             }
+            match sha {
+                Some(Sha::Extend(e)) => {
+                    zkmips_table_sha256::extend::check_call(&e).map_err(|reason| ProveError::Unprovable {
+                        clk,
+                        pc,
+                        reason,
+                    })?;
+                    rec.mem.extend(zkmips_table_sha256::extend::mem_accesses(&e));
+                    rec.sha_extend.push(e);
+                }
+                Some(Sha::Compress(e)) => {
+                    zkmips_table_sha256::compress::check_call(&e).map_err(|reason| ProveError::Unprovable {
+                        clk,
+                        pc,
+                        reason,
+                    })?;
+                    rec.mem.extend(zkmips_table_sha256::compress::mem_accesses(&e));
+                    rec.sha_compress.push(e);
+                }
+                None => {}
+            }
         }
         Class::JumpImm | Class::JumpReg | Class::Rdhwr | Class::Sync | Class::Nop => {}
     }
@@ -256,7 +284,8 @@ fn secp256k1_event(
 
 /// The memory accesses a precompile table makes for the next instruction, if it is such a call:
 /// KECCAK_SPONGE's length word, 34 words per block and 16 result words; SECP256K1_ADD's 32
-/// (q read, p rewritten); DOUBLE's and DECOMPRESS's 16. A segment stops before a call that would
+/// (q read, p rewritten); DOUBLE's and DECOMPRESS's 16; SHA_EXTEND's 64 (16 read, 48 written);
+/// SHA_COMPRESS's 80 (8 + 64 read, 8 written). A segment stops before a call that would
 /// take the memory table past its budget.
 fn precompile_accesses(machine: &Machine) -> usize {
     use zkmips_isa::abi::sys;
@@ -269,6 +298,8 @@ fn precompile_accesses(machine: &Machine) -> usize {
         }
         sys::SECP256K1_ADD => 32,
         sys::SECP256K1_DOUBLE | sys::SECP256K1_DECOMPRESS => 16,
+        sys::SHA_EXTEND => 64,
+        sys::SHA_COMPRESS => 80,
         _ => return 0,
     };
     if decode(s.memory.read_word(s.pc)).is_ok_and(|i| i.op == Op::Syscall) {
@@ -292,4 +323,35 @@ fn keccak_event(memory: &zkmips_vm::memory::Memory, clk: u64, input: u32, result
     }
     let blocks = (0..len / 36).map(|b| core::array::from_fn(|w| word(input, 36 * b + w))).collect();
     Some(KeccakSpongeEvent { clk, input, result, blocks, result_before: core::array::from_fn(|w| word(result, w)) })
+}
+
+/// A SHA-256 call's event.
+enum Sha {
+    Extend(ShaExtendEvent),
+    Compress(ShaCompressEvent),
+}
+
+/// A SHA_EXTEND or SHA_COMPRESS call's event, read from memory before the call (it reads all
+/// its input before it writes). `None` for other calls, and for unaligned buffers (the VM
+/// rejects them: the step then fails).
+fn sha_event(memory: &zkmips_vm::memory::Memory, clk: u64, page: &[u32]) -> Option<Sha> {
+    use zkmips_isa::abi::sys;
+    let (a0, a1) = (page[4], page[5]);
+    let word = |base: u32, i: usize| memory.read_word(base.wrapping_add(4 * i as u32));
+    match page[2] {
+        sys::SHA_EXTEND if a0.is_multiple_of(4) => Some(Sha::Extend(ShaExtendEvent {
+            clk,
+            w_ptr: a0,
+            w: core::array::from_fn(|i| word(a0, i)),
+            before: core::array::from_fn(|i| word(a0, 16 + i)),
+        })),
+        sys::SHA_COMPRESS if a0.is_multiple_of(4) && a1.is_multiple_of(4) => Some(Sha::Compress(ShaCompressEvent {
+            clk,
+            w_ptr: a0,
+            h_ptr: a1,
+            w: core::array::from_fn(|i| word(a0, i)),
+            h: core::array::from_fn(|i| word(a1, i)),
+        })),
+        _ => None,
+    }
 }

@@ -30,6 +30,8 @@ pub mod ctl_index {
     pub const KECCAK_IN: usize = 12;
     pub const KECCAK_OUT: usize = 13;
     pub const ARITH: usize = 14;
+    pub const SHA_EXTEND: usize = 15;
+    pub const SHA_COMPRESS: usize = 16;
 }
 
 /// A linear combination of a row's values, as `(column, coefficient)` terms.
@@ -53,6 +55,8 @@ pub fn range_checked() -> [(Table, Vec<Combination>); NUM_TABLES] {
         (Table::KeccakSponge, single(zkmips_table_keccak::sponge::range_checked_columns())),
         (Table::Keccak, vec![]),
         (Table::Arith, zkmips_table_alu::arith::arith_range_checked()),
+        (Table::ShaExtend, single(zkmips_table_sha256::extend::range_checked_columns())),
+        (Table::ShaCompress, single(zkmips_table_sha256::compress::range_checked_columns())),
     ]
 }
 
@@ -64,6 +68,8 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
     mem_looking.extend(zkmips_table_syscall::ctl_mem());
     mem_looking.extend(zkmips_table_secp256k1::ctl_mem());
     mem_looking.extend(zkmips_table_keccak::sponge::ctl_mem());
+    mem_looking.extend(zkmips_table_sha256::extend::ctl_mem());
+    mem_looking.extend(zkmips_table_sha256::compress::ctl_mem());
 
     let all_rows = || Filter::new(vec![], vec![Column::constant(F::ONE)]);
     let range_looking = range_checked()
@@ -95,6 +101,13 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_in()], zkmips_table_keccak::perm::ctl_in()),
         CrossTableLookup::new(vec![zkmips_table_keccak::sponge::ctl_perm_out()], zkmips_table_keccak::perm::ctl_out()),
         CrossTableLookup::new(vec![zkmips_table_cpu::ctl_arith()], zkmips_table_alu::arith::arith_ctl_looked()),
+    ]);
+    ctls.extend([
+        CrossTableLookup::new(vec![zkmips_table_syscall::ctl_sha_extend()], zkmips_table_sha256::extend::ctl_looked()),
+        CrossTableLookup::new(
+            vec![zkmips_table_syscall::ctl_sha_compress()],
+            zkmips_table_sha256::compress::ctl_looked(),
+        ),
     ]);
     ctls
 }
@@ -202,6 +215,14 @@ macro_rules! with_stark {
             }
             zkmips_stark::ctl::Table::Arith => {
                 let $stark = $crate::tables::Linked(zkmips_table_alu::ArithStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::ShaExtend => {
+                let $stark = $crate::tables::Linked(zkmips_table_sha256::ShaExtendStark::default());
+                $body
+            }
+            zkmips_stark::ctl::Table::ShaCompress => {
+                let $stark = $crate::tables::Linked(zkmips_table_sha256::ShaCompressStark::default());
                 $body
             }
         }

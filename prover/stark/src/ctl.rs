@@ -20,6 +20,8 @@
 //! | `KECCAK_SPONGE` | `[clk, input, result]` | KeccakSponge: first row of each call | Syscall (KECCAK_SPONGE) |
 //! | `KECCAK_IN` | `[clk, block, state[0..50]]` | Keccak: round 0 of each permutation | KeccakSponge: each absorbed block |
 //! | `KECCAK_OUT` | `[clk, block, state[0..50]]` | Keccak: round 23 of each permutation (its output) | KeccakSponge: each absorbed block |
+//! | `SHA_EXTEND` | `[clk, w]` | ShaExtend: first row of each call | Syscall (SHA_EXTEND) |
+//! | `SHA_COMPRESS` | `[clk, w, h]` | ShaCompress: first row of each call | Syscall (SHA_COMPRESS) |
 //!
 //! Field meanings: `opcode = word >> 26`, `rs_field = (word >> 21) & 31`, `rt_field = (word >> 16)
 //! & 31`, `rd_field = (word >> 11) & 31`, `shamt = (word >> 6) & 31`, `funct = word & 63`,
@@ -48,6 +50,11 @@
 //! - `KECCAK_IN` / `KECCAK_OUT`: a keccak-f[1600] permutation's input and output state as 50
 //!   32-bit limbs (lane `i` = limbs `2i` (low half) and `2i + 1`), tagged with the call's `clk`
 //!   and the block's number (blocks left, counting down to 1), which no two blocks share.
+//! - `SHA_EXTEND`: `w` = `$a0` of the call at `clk`; the extend table reads `w[0..16]` (`MEM` at
+//!   `ts(clk, slot::MEM)`) and writes `w[16..64]` (`ts(clk, slot::MEM_WRITE)`) itself.
+//! - `SHA_COMPRESS`: `w` = `$a0`, `h` = `$a1`; the compress table reads `h[0..8]` at
+//!   `ts(clk, slot::RT)`, `w[0..64]` at `ts(clk, slot::MEM)` and writes `h[0..8]` at
+//!   `ts(clk, slot::MEM_WRITE)` itself (so the buffers may overlap).
 //!
 //! A word that `zkmips_isa::decode` rejects, or an operation a table does not prove, must not
 //! satisfy the constraints: the table that owns the instruction class checks the fields that
@@ -77,10 +84,14 @@ pub enum Table {
     /// The ALU's operations that need no bit decomposition (add/sub, compares, traps,
     /// conditional branches, `lui`, `movz`/`movn`); the bitwise ones stay in `Alu`.
     Arith = 12,
+    /// SHA_EXTEND calls: the SHA-256 message schedule.
+    ShaExtend = 13,
+    /// SHA_COMPRESS calls: the SHA-256 compression function.
+    ShaCompress = 14,
 }
 
 /// Number of tables.
-pub const NUM_TABLES: usize = 13;
+pub const NUM_TABLES: usize = 15;
 
 impl Table {
     pub const ALL: [Table; NUM_TABLES] = [
@@ -97,6 +108,8 @@ impl Table {
         Table::KeccakSponge,
         Table::Keccak,
         Table::Arith,
+        Table::ShaExtend,
+        Table::ShaCompress,
     ];
 
     pub const fn index(self) -> usize {
@@ -118,6 +131,8 @@ impl Table {
             Table::KeccakSponge => "keccak-sponge",
             Table::Keccak => "keccak",
             Table::Arith => "arith",
+            Table::ShaExtend => "sha-extend",
+            Table::ShaCompress => "sha-compress",
         }
     }
 }
@@ -137,6 +152,8 @@ pub mod width {
     pub const KECCAK_SPONGE: usize = 3;
     pub const KECCAK_IN: usize = 52;
     pub const KECCAK_OUT: usize = 52;
+    pub const SHA_EXTEND: usize = 2;
+    pub const SHA_COMPRESS: usize = 3;
 }
 
 /// Public inputs of the CPU table: the segment's start and end machine position.

@@ -98,3 +98,28 @@ pub struct KeccakSpongeEvent {
     /// `result[0..16]` before the call overwrites them.
     pub result_before: [u32; 16],
 }
+
+/// A SHA_EXTEND call (`shared/ABI.md`): what the extend table needs besides its argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShaExtendEvent {
+    pub clk: u64,
+    /// `$a0`: the `w[64]` buffer.
+    pub w_ptr: u32,
+    /// `w[0..16]`, read by the call.
+    pub w: [u32; 16],
+    /// `w[16..64]` before the call overwrites them.
+    pub before: [u32; 48],
+}
+
+/// A SHA_COMPRESS call (`shared/ABI.md`): what the compress table needs besides its arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShaCompressEvent {
+    pub clk: u64,
+    /// `$a0`: the extended message schedule `w[64]`.
+    pub w_ptr: u32,
+    /// `$a1`: the hash state `h[8]`, updated in place.
+    pub h_ptr: u32,
+    /// The words the call reads (for buffers that overlap, the same memory twice).
+    pub w: [u32; 64],
+    pub h: [u32; 8],
+}

@@ -34,7 +34,8 @@
 //! - set_thread_area: `THREAD_PTR := a0`.
 //! - read: fd 0 (`a0 = 0`) returns 0; any other fd (`a0 * aux2 = 1`) EBADF.
 //! - KECCAK_SPONGE keeps `$v0` and `$a3`; its `a0` and `arg` (`$a1`) go to the sponge table
-//!   (`KECCAK_SPONGE` lookup), which makes its memory accesses.
+//!   (`KECCAK_SPONGE` lookup), which makes its memory accesses. Likewise SHA_EXTEND (`a0`,
+//!   `SHA_EXTEND` lookup) and SHA_COMPRESS (`a0`, `arg`, `SHA_COMPRESS` lookup).
 //! - the rest return the constants of [`CALLS`].
 //!
 //! **Word rows.** `next.is_word = hint_read * aux2 + is_word * (1 - last)`: word rows come only

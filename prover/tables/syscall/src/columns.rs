@@ -7,7 +7,7 @@ use zkmips_isa::abi::{errno, sys};
 
 /// One row of the syscall table.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SyscallColumns<T> {
     /// Cycle of the `syscall` instruction (word rows: that of their HINT_READ).
     pub clk: T,
@@ -109,10 +109,14 @@ pub mod call {
     pub const SECP256K1_ADD: usize = 29;
     pub const SECP256K1_DOUBLE: usize = 30;
     pub const SECP256K1_DECOMPRESS: usize = 31;
+    /// SHA_EXTEND: handed to the extend table (the `SHA_EXTEND` lookup).
+    pub const SHA_EXTEND: usize = 32;
+    /// SHA_COMPRESS: handed to the compress table (the `SHA_COMPRESS` lookup).
+    pub const SHA_COMPRESS: usize = 33;
 }
 
 /// Number of call flags.
-pub const NUM_CALLS: usize = 32;
+pub const NUM_CALLS: usize = 34;
 
 /// Every proven call, by flag index. The results are those of `prover/vm/src/syscall.rs` on a
 /// single-threaded machine with no pipes (`clone`, `pipe2` and `epoll_create` are not proven, so
@@ -152,6 +156,8 @@ pub const CALLS: [CallSpec; NUM_CALLS] = [
     spec(sys::SECP256K1_ADD, "SECP256K1_ADD", Out::Keep, Out::Keep),
     spec(sys::SECP256K1_DOUBLE, "SECP256K1_DOUBLE", Out::Keep, Out::Keep),
     spec(sys::SECP256K1_DECOMPRESS, "SECP256K1_DECOMPRESS", Out::Keep, Out::Keep),
+    spec(sys::SHA_EXTEND, "SHA_EXTEND", Out::Keep, Out::Keep),
+    spec(sys::SHA_COMPRESS, "SHA_COMPRESS", Out::Keep, Out::Keep),
 ];
 
 /// Flags of the calls that end the program (`halts = 1`).

@@ -7,6 +7,8 @@
 //!   the register); `$a0` read at `ts(clk, RS)` on every call row; the second access ($a1 or
 //!   $a2 read at `RS`, or HALTED written at `DST` by the halting calls); and the register-page
 //!   write of the call (`DST`) or, on a word row, the HINT_READ buffer word (`ts(clk, MEM)`).
+//! - `SHA_EXTEND` / `SHA_COMPRESS` (looking into the SHA-256 tables): `[clk, a0]` / `[clk, a0,
+//!   a1]` on the rows of those calls; those tables make their memory accesses.
 //! - `SECP256K1` (looking into the secp256k1 table): `[clk, number, a0, a1]` on the rows of the
 //!   secp256k1 calls; that table makes their memory accesses.
 //! - `RANGE16`: the `limbs` cells.
@@ -149,6 +151,28 @@ pub fn ctl_keccak_sponge() -> TableWithColumns<F> {
         Table::Syscall.index(),
         vec![Column::single(c.clk), Column::single(c.a0), Column::single(c.arg)],
         Filter::new_simple(Column::single(c.call[crate::columns::call::KECCAK_SPONGE])),
+    )
+}
+
+/// Looking side of `SHA_EXTEND`: `[clk, $a0]` on SHA_EXTEND rows (the extend table reads and
+/// writes the buffer).
+pub fn ctl_sha_extend() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.a0)],
+        Filter::new_simple(Column::single(c.call[crate::columns::call::SHA_EXTEND])),
+    )
+}
+
+/// Looking side of `SHA_COMPRESS`: `[clk, $a0, $a1]` on SHA_COMPRESS rows (the compress table
+/// reads and writes the buffers).
+pub fn ctl_sha_compress() -> TableWithColumns<F> {
+    let c = col();
+    TableWithColumns::new(
+        Table::Syscall.index(),
+        vec![Column::single(c.clk), Column::single(c.a0), Column::single(c.arg)],
+        Filter::new_simple(Column::single(c.call[crate::columns::call::SHA_COMPRESS])),
     )
 }
 

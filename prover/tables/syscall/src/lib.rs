@@ -11,6 +11,8 @@
 //!
 //! KECCAK_SPONGE is accepted here (its `$v0` and `$a3` are kept) and handed to the sponge table
 //! (`zkmips-table-keccak`) through the `KECCAK_SPONGE` lookup, which makes its memory accesses.
+//! SHA_EXTEND and SHA_COMPRESS likewise go to the SHA-256 tables (`zkmips-table-sha256`,
+//! `SHA_EXTEND` and `SHA_COMPRESS` lookups).
 //!
 //! Not proven (no row can hold them, so a trace with them fails the `SYSCALL` lookup): the
 //! other precompiles, `clone`, `futex`, `clock_gettime`, `nanosleep`, `fcntl`, pipes and epoll (see
@@ -35,5 +37,7 @@ pub mod trace;
 
 pub use air::SyscallStark;
 pub use columns::{SyscallColumns, CALLS, NUM_COLUMNS};
-pub use ctl::{ctl_keccak_sponge, ctl_looked, ctl_mem, ctl_secp256k1, range_checked_columns};
+pub use ctl::{
+    ctl_keccak_sponge, ctl_looked, ctl_mem, ctl_secp256k1, ctl_sha_compress, ctl_sha_extend, range_checked_columns,
+};
 pub use trace::{check_supported, generate_trace, mem_accesses, syscall_name};

@@ -207,8 +207,9 @@ fn event_rows(ev: &SyscallEvent, rows: &mut Vec<Vec<F>>) {
             .collect();
         unproven(ev, &format!("the VM's register page differs from the proven one ({})", diff.join(", ")));
     }
-    // KECCAK_SPONGE's memory accesses are the sponge table's.
-    let mem_writes: &[(u32, u32, u32)] = if k == call::KECCAK_SPONGE { &[] } else { &ev.mem_writes };
+    // KECCAK_SPONGE's and the SHA-256 calls' memory accesses are their tables'.
+    let own_table = [call::KECCAK_SPONGE, call::SHA_EXTEND, call::SHA_COMPRESS].contains(&k);
+    let mem_writes: &[(u32, u32, u32)] = if own_table { &[] } else { &ev.mem_writes };
     if mem_writes.len() as u64 != words {
         unproven(ev, &format!("{} memory writes, the call writes {words} words", mem_writes.len()));
     }
