@@ -14,7 +14,6 @@
 //! about 18,900 VM cycles, some 6.2 M cells at ~330 cells per cycle: the tables are ~100 times
 //! cheaper. Proving time is hashing the committed cells (`examples/prove_keccak.rs`).
 
-mod bits;
 pub mod perm;
 pub mod sponge;
 

@@ -12,7 +12,7 @@ use zkmips_stark::cols::ColumnView;
 use zkmips_stark::ctl::Table;
 use zkmips_stark::events::{MemAccess, ShaCompressEvent};
 use zkmips_stark::layout::{slot, ts};
-use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
+use zkmips_stark::testing::{self, check_constraints, trace_columns, trace_rows};
 use zkmips_stark::{D, F};
 use zkmips_table_sha256::compress::{
     self, compress, generate_trace, mem_accesses, CompressColumns, NUM_COLUMNS, ROUNDS, ROWS,
@@ -94,12 +94,12 @@ fn circuit_constraints_agree() -> anyhow::Result<()> {
 
 #[test]
 fn prove_verify() -> anyhow::Result<()> {
-    common::prove_and_verify(S::default(), generate_trace(&calls()))
+    testing::prove_and_verify(S::default(), generate_trace(&calls()), &[])
 }
 
 #[test]
 fn recursion_round_trip() -> anyhow::Result<()> {
-    common::recursive_round_trip(S::default(), generate_trace(&calls()[..1]))
+    testing::recursive_round_trip_with_queries(S::default(), generate_trace(&calls()[..1]), &[], 8)
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn flip(bit: &mut F) {
 fn a_wrong_round_output_is_rejected() {
     // Round 5's `a` (the output of round 4) with a bit flipped.
     let lying = lie(5, 4, |r| flip(&mut r.abc[0][7]));
-    common::assert_proof_rejected(S::default(), lying);
+    testing::assert_proof_rejected(S::default(), lying, &[]);
     // Its `e`.
     lie(6, 5, |r| flip(&mut r.efg[0][0]));
     // A variable that is not the previous row's shifted.
@@ -147,7 +147,7 @@ fn a_wrong_final_word_is_rejected() {
         r.out_limbs[6] = F::from_canonical_u64(v & 0xFFFF);
         r.out_limbs[7] = F::from_canonical_u64(v >> 16);
     });
-    common::assert_proof_rejected(S::default(), lying);
+    testing::assert_proof_rejected(S::default(), lying, &[]);
     // Halves that disagree with the word.
     lie(ROUNDS, ROUNDS, |r| r.out_limbs[0] += F::ONE);
     // h_in changed along the call (so the final additions would use another state).
@@ -185,7 +185,7 @@ fn a_skipped_round_is_rejected() {
     rows.remove(20);
     let lying = trace_columns(rows, &[F::ZERO; NUM_COLUMNS], 0);
     assert_eq!(check_constraints(&S::default(), &lying, &[]).unwrap_err().row, 19);
-    common::assert_proof_rejected(S::default(), lying);
+    testing::assert_proof_rejected(S::default(), lying, &[]);
     // A call whose final row is missing at the end of the trace.
     let mut rows = trace_rows(&generate_trace(&calls()[..1]));
     rows.truncate(ROUNDS);

@@ -11,7 +11,7 @@ use starky::stark_testing::{test_stark_circuit_constraints, test_stark_low_degre
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::ctl::Table;
 use zkmips_stark::events::{MemAccess, ShaExtendEvent};
-use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
+use zkmips_stark::testing::{self, check_constraints, trace_columns, trace_rows};
 use zkmips_stark::{D, F};
 use zkmips_table_sha256::compress::compress;
 use zkmips_table_sha256::extend::{self, extend, generate_trace, mem_accesses, ExtendColumns, NUM_COLUMNS, ROWS};
@@ -91,12 +91,12 @@ fn circuit_constraints_agree() -> anyhow::Result<()> {
 
 #[test]
 fn prove_verify() -> anyhow::Result<()> {
-    common::prove_and_verify(S::default(), generate_trace(&calls()))
+    testing::prove_and_verify(S::default(), generate_trace(&calls()), &[])
 }
 
 #[test]
 fn recursion_round_trip() -> anyhow::Result<()> {
-    common::recursive_round_trip(S::default(), generate_trace(&calls()[..1]))
+    testing::recursive_round_trip_with_queries(S::default(), generate_trace(&calls()[..1]), &[], 8)
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn a_wrong_extended_word_is_rejected() {
         let v = r.new.to_canonical_u64();
         set_word(r, (v + 1) & 0xFFFF_FFFF);
     });
-    common::assert_proof_rejected(S::default(), lying);
+    testing::assert_proof_rejected(S::default(), lying, &[]);
     // The sum holds with a word of 2^32 or more: its halves cannot.
     lie(5, 5, |r| {
         let v = r.new.to_canonical_u64();
@@ -175,7 +175,7 @@ fn a_skipped_row_is_rejected() {
     rows.remove(10);
     let lying = trace_columns(rows, &[F::ZERO; NUM_COLUMNS], 0);
     assert_eq!(check_constraints(&S::default(), &lying, &[]).unwrap_err().row, 9);
-    common::assert_proof_rejected(S::default(), lying);
+    testing::assert_proof_rejected(S::default(), lying, &[]);
     // A call cut short at the end of the trace.
     let events = calls();
     let mut rows = trace_rows(&generate_trace(&events[..1]));

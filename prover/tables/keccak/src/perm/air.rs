@@ -40,7 +40,7 @@ use zkmips_stark::cols::ColumnView;
 
 use super::columns::{KeccakColumns, LANES, NUM_COLUMNS, RC_POSITIONS, ROUNDS};
 use super::round::{b_bit, RC};
-use crate::bits::Bits;
+use zkmips_stark::algebra::Gadgets;
 
 /// The permutation table's STARK.
 #[derive(Clone, Copy, Debug, Default)]
@@ -55,7 +55,7 @@ impl<F, const D: usize> KeccakStark<F, D> {
 }
 
 /// Every constraint of the table, on the rows `l` (local) and `n` (next).
-pub(crate) fn eval<C: Bits>(cs: &mut C, l: &KeccakColumns<C::V>, n: &KeccakColumns<C::V>) {
+pub(crate) fn eval<C: Gadgets>(cs: &mut C, l: &KeccakColumns<C::V>, n: &KeccakColumns<C::V>) {
     // Round flags: one-hot, round 0 on the first row, advancing by one per row.
     for &f in &l.round {
         cs.boolean(f);

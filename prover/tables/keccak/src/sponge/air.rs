@@ -42,7 +42,7 @@ use zkmips_stark::algebra::{Circuit, Packed};
 use zkmips_stark::cols::ColumnView;
 
 use super::columns::{SpongeColumns, BLOCK_WORDS, NUM_COLUMNS, RATE_WORDS, RESULT_WORDS};
-use crate::bits::Bits;
+use zkmips_stark::algebra::Gadgets;
 
 /// The sponge table's STARK.
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,13 +57,13 @@ impl<F, const D: usize> SpongeStark<F, D> {
 }
 
 /// `limbs[i] + 2^16 limbs[j]`.
-fn limb_pair<C: Bits>(cs: &mut C, l: &SpongeColumns<C::V>, i: usize, j: usize) -> C::V {
+fn limb_pair<C: Gadgets>(cs: &mut C, l: &SpongeColumns<C::V>, i: usize, j: usize) -> C::V {
     let hi = cs.times(1 << 16, l.limbs[j]);
     cs.add(l.limbs[i], hi)
 }
 
 /// Every constraint of the table, on the rows `l` (local) and `n` (next).
-pub(crate) fn eval<C: Bits>(cs: &mut C, l: &SpongeColumns<C::V>, n: &SpongeColumns<C::V>) {
+pub(crate) fn eval<C: Gadgets>(cs: &mut C, l: &SpongeColumns<C::V>, n: &SpongeColumns<C::V>) {
     // Row kinds.
     for f in [l.is_first, l.is_last, l.is_absorb, l.is_empty] {
         cs.boolean(f);

@@ -3,53 +3,12 @@
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::Field;
-use plonky2::iop::witness::PartialWitness;
-use plonky2::plonk::circuit_builder::CircuitBuilder;
-use plonky2::plonk::circuit_data::CircuitConfig;
-use plonky2::util::timing::TimingTree;
 use starky::cross_table_lookup::debug_utils::check_ctls;
 use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
 use starky::lookup::{Column, Filter};
-use starky::prover::prove;
-use starky::recursive_verifier::{
-    add_virtual_stark_proof_with_pis, set_stark_proof_with_pis_target, verify_stark_proof_circuit,
-};
-use starky::stark::Stark;
-use starky::verifier::verify_stark_proof;
 use zkmips_stark::ctl::{width, Table, NUM_TABLES};
 use zkmips_stark::events::MemAccess;
-use zkmips_stark::{stark_config, C, D, F};
-
-pub fn prove_and_verify<S: Stark<F, D> + Copy>(stark: S, trace: Vec<PolynomialValues<F>>) -> anyhow::Result<()> {
-    let config = stark_config();
-    let proof = prove::<F, C, S, D>(stark, &config, trace, &[], None, &mut TimingTree::default())?;
-    verify_stark_proof(stark, proof, &config, None)
-}
-
-/// A lying trace must not give a verifying proof (the prover may also refuse or panic).
-pub fn assert_proof_rejected<S: Stark<F, D> + Copy>(stark: S, trace: Vec<PolynomialValues<F>>) {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || prove_and_verify(stark, trace)));
-    assert!(!matches!(result, Ok(Ok(()))), "a lying trace was proven and verified");
-}
-
-/// Proves `trace` with 8 FRI queries (the verifier circuit is the same per query), verifies
-/// the proof in a plonky2 circuit and proves and verifies that circuit.
-pub fn recursive_round_trip<S: Stark<F, D> + Copy>(stark: S, trace: Vec<PolynomialValues<F>>) -> anyhow::Result<()> {
-    let mut config = stark_config();
-    config.fri_config.num_query_rounds = 8;
-    config.security_bits = 0;
-    let proof = prove::<F, C, S, D>(stark, &config, trace, &[], None, &mut TimingTree::default())?;
-    verify_stark_proof(stark, proof.clone(), &config, None)?;
-    let degree_bits = proof.proof.recover_degree_bits(&config);
-    let mut builder = CircuitBuilder::<F, D>::new(CircuitConfig::standard_recursion_config());
-    let mut pw = PartialWitness::new();
-    let pt = add_virtual_stark_proof_with_pis(&mut builder, &stark, &config, degree_bits, 0, 0);
-    set_stark_proof_with_pis_target(&mut pw, &pt, &proof, degree_bits, builder.zero())?;
-    verify_stark_proof_circuit::<F, C, S, D>(&mut builder, stark, pt, &config, None);
-    let data = builder.build::<C>();
-    let proof = data.prove(pw)?;
-    data.verify(proof)
-}
+use zkmips_stark::F;
 
 /// A table holding `rows` (all selected) as its columns, the looked side of a lookup.
 fn fake_table(table: Table, rows: &[Vec<u64>], width: usize) -> (Vec<PolynomialValues<F>>, TableWithColumns<F>) {
