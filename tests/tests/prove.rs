@@ -2,14 +2,15 @@
 //! proven instructions only) is proven in several segments and verified; tampered proofs, other
 //! ELFs, reordered or missing segments, and traces that lie across tables are rejected.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::{Field, PrimeField64};
-use plonky2::util::timing::TimingTree;
 use zkmips_e2e::rust_guest::build_rust_guest;
-use zkmips_prover::prove::{build_traces, check_traces, prove_traces, SegmentTraces};
+use zkmips_prover::prove::{build_traces, check_traces, SegmentTraces};
 use zkmips_prover::segment::{record_segment, Boundary, SegmentRecord};
 use zkmips_prover::{memory_image, program_id, prove_program, verify_proof, Proof};
 use zkmips_stark::cols::ColumnView;
@@ -238,22 +239,10 @@ impl Lie {
         self.traces.traces[table.index()] = trace;
     }
 
-    /// Proves and verifies the lie: `Err` says why it was rejected. Before proving, the range
-    /// table is recounted and the traces are checked natively; `native` is that check's
-    /// complaint (the proof must then fail as well).
-    fn outcome(mut self) -> (Result<(), String>, Result<(), String>) {
-        let range = zkmips_prover::prove::range_trace(&self.traces.traces).expect("range-checked cells in range");
-        self.traces.traces[Table::Range.index()] = range;
-        (check_traces(&self.traces), prove_and_verify(&self.traces))
-    }
-
     /// Asserts the lie is rejected, natively by a complaint containing `caught_by`, and by the
     /// verifier.
     fn assert_rejected(self, caught_by: &str) {
-        let (native, proved) = self.outcome();
-        let why = native.expect_err("the lying traces pass the native checks");
-        assert!(why.contains(caught_by), "expected the {caught_by} to catch the lie, got: {why}");
-        assert!(proved.is_err(), "the lying traces proved and verified");
+        common::assert_rejected(self.traces, caught_by)
     }
 }
 
@@ -262,7 +251,7 @@ fn an_honest_segment_ending_anywhere_verifies() {
     // The same construction as the lies below, without a lie: it must verify, so the lies'
     // rejections come from the lies.
     let lie = segment_ending_with(|r, i| op_of(r, i) == zkmips_isa::Op::Addu && r.cpu[i].dst != 0);
-    let (native, proved) = lie.outcome();
+    let (native, proved) = common::outcome(lie.traces);
     native.unwrap();
     proved.unwrap();
 }
@@ -488,14 +477,6 @@ fn a_repeated_instruction_is_rejected() {
 }
 
 /// Proves a segment's traces and verifies the proof: `Err` says why that failed.
-fn prove_and_verify(t: &SegmentTraces) -> Result<(), String> {
-    std::panic::catch_unwind(|| {
-        let proof = prove_traces(t, &mut TimingTree::default()).map_err(|e| e.to_string())?;
-        zkmips_prover::verify::verify_segment(&proof)
-    })
-    .unwrap_or_else(|_| Err("the prover panicked".into()))
-}
-
 /// Rebuilds every trace from a lying record (the boundaries and image of `lie`).
 fn rebuild(lie: &mut Lie, record: SegmentRecord) {
     let state = State::new(abi_test(), &[], &[], workload(3)).unwrap();
@@ -544,7 +525,7 @@ fn a_changed_committed_digest_is_rejected() {
     let t = build_traces(&record, start, lying_end, &mut image).unwrap();
     let err = check_traces(&t).unwrap_err();
     assert!(err.contains("CTL #2"), "the end state's lookup (MEM_FINAL) catches it: {err}");
-    assert!(prove_and_verify(&t).is_err());
+    assert!(common::prove_and_verify(&t).is_err());
 }
 
 #[test]

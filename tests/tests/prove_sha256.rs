@@ -8,10 +8,12 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use plonky2::field::types::Field;
-use plonky2::util::timing::TimingTree;
+mod common;
+
+use common::lookup;
 use sha2::Digest;
 use zkmips_e2e::rust_guest::build_rust_guest;
-use zkmips_prover::prove::{build_traces, check_traces, prove_traces, SegmentTraces};
+use zkmips_prover::prove::{build_traces, SegmentTraces};
 use zkmips_prover::segment::{record_segment, Boundary, SegmentRecord};
 use zkmips_prover::tables::ctl_index;
 use zkmips_prover::{memory_image, program_id, prove_program, verify_proof};
@@ -132,34 +134,14 @@ impl Lie {
         self.rebuild();
     }
 
-    /// The native check's complaint and the proof's verdict.
-    fn outcome(mut self) -> (Result<(), String>, Result<(), String>) {
-        let range = zkmips_prover::prove::range_trace(&self.traces.traces).expect("range-checked cells in range");
-        self.traces.traces[Table::Range.index()] = range;
-        let proved = std::panic::catch_unwind(|| {
-            let proof = prove_traces(&self.traces, &mut TimingTree::default()).map_err(|e| e.to_string())?;
-            zkmips_prover::verify::verify_segment(&proof)
-        })
-        .unwrap_or_else(|_| Err("the prover panicked".into()));
-        (check_traces(&self.traces), proved)
-    }
-
     fn assert_rejected(self, caught_by: &str) {
-        let (native, proved) = self.outcome();
-        let why = native.expect_err("the lying traces pass the native checks");
-        assert!(why.contains(caught_by), "expected `{caught_by}` to catch the lie, got: {why}");
-        assert!(proved.is_err(), "the lying traces proved and verified");
+        common::assert_rejected(self.traces, caught_by)
     }
-}
-
-/// How `check_traces` names a failing lookup (it checks every lookup but `RANGE16`).
-fn lookup(index: usize) -> String {
-    format!("CTL #{}:", index - (index > ctl_index::RANGE16) as usize)
 }
 
 #[test]
 fn an_honest_segment_ending_with_the_calls_verifies() {
-    let (native, proved) = Lie::new().outcome();
+    let (native, proved) = common::outcome(Lie::new().traces);
     native.unwrap();
     proved.unwrap();
 }
