@@ -206,11 +206,9 @@ fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), Pro
                 let (a0, a1) = (page_before[4], page_before[5]);
                 secp256k1_event(clk, op, a0, a1, &trace.mem)
             });
-            let mut mem_writes: Vec<(u32, u32, u32)> = match secp {
-                // The secp256k1 table makes these calls' accesses.
-                Some(_) => Vec::new(),
-                None => trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect(),
-            };
+            // The syscall trace drops the writes of calls whose own tables make their accesses.
+            let mut mem_writes: Vec<(u32, u32, u32)> =
+                trace.mem.iter().filter(|m| m.write).map(|m| (m.addr, m.before, m.after)).collect();
             mem_writes.sort_unstable_by_key(|w| w.0);
             let event = SyscallEvent { clk, page_before, page_after, mem_writes };
             rec.mem.extend(zkmips_table_syscall::mem_accesses(std::slice::from_ref(&event)));

@@ -163,6 +163,13 @@ pub const CALLS: [CallSpec; NUM_CALLS] = [
 /// Flags of the calls that end the program (`halts = 1`).
 pub const HALTING: [usize; 3] = [call::HALT, call::EXIT, call::EXIT_GROUP];
 
+/// Whether the call with flag `k` has its memory accesses made by its own table (the keccak
+/// sponge, secp256k1 and SHA-256 tables): the syscall table then makes none of them, whatever the
+/// VM wrote.
+pub fn accesses_in_own_table(k: usize) -> bool {
+    k == call::KECCAK_SPONGE || SECP256K1.contains(&k) || k == call::SHA_EXTEND || k == call::SHA_COMPRESS
+}
+
 /// Flags of the secp256k1 calls, proven by the secp256k1 table (`SECP256K1` lookup).
 pub const SECP256K1: [usize; 3] = [call::SECP256K1_ADD, call::SECP256K1_DOUBLE, call::SECP256K1_DECOMPRESS];
 

@@ -10,7 +10,7 @@ use zkmips_stark::testing::trace_columns;
 use zkmips_stark::F;
 
 use crate::air::{MAP_FIXED, MAX_WRITE, MMAP_LIMIT};
-use crate::columns::{call, Out, SyscallColumns, CALLS, HALTING, NUM_COLUMNS, READS_A2};
+use crate::columns::{accesses_in_own_table, call, Out, SyscallColumns, CALLS, HALTING, NUM_COLUMNS, READS_A2};
 use crate::ctl::mem_lookups;
 
 /// Smallest trace height.
@@ -207,9 +207,7 @@ fn event_rows(ev: &SyscallEvent, rows: &mut Vec<Vec<F>>) {
             .collect();
         unproven(ev, &format!("the VM's register page differs from the proven one ({})", diff.join(", ")));
     }
-    // KECCAK_SPONGE's and the SHA-256 calls' memory accesses are their tables'.
-    let own_table = [call::KECCAK_SPONGE, call::SHA_EXTEND, call::SHA_COMPRESS].contains(&k);
-    let mem_writes: &[(u32, u32, u32)] = if own_table { &[] } else { &ev.mem_writes };
+    let mem_writes: &[(u32, u32, u32)] = if accesses_in_own_table(k) { &[] } else { &ev.mem_writes };
     if mem_writes.len() as u64 != words {
         unproven(ev, &format!("{} memory writes, the call writes {words} words", mem_writes.len()));
     }
