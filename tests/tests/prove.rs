@@ -128,6 +128,42 @@ fn swapped_or_missing_segments_are_rejected() {
     assert!(err.to_string().contains("halting"), "{err}");
 }
 
+// ---- Segment cuts --------------------------------------------------------------------------
+
+#[test]
+fn a_segment_ends_early_rather_than_double_a_table_in_its_last_eighth() {
+    let state = State::new(abi_test(), &[], &[], workload(600)).unwrap();
+    let run = |cycles: u64| {
+        let mut m =
+            Machine::from_state(state.clone()).with_output(Box::new(std::io::sink()), Box::new(std::io::sink()));
+        record_segment(&mut m, cycles).unwrap()
+    };
+    // The first instruction that takes one of the one-row-per-instruction tables past 4,096 rows.
+    let whole = run(1 << 20);
+    let mut rows = std::collections::HashMap::new();
+    let j = whole
+        .cpu
+        .iter()
+        .position(|e| {
+            let class = zkmips_table_cpu::class_of(zkmips_isa::decode(e.word).unwrap().op).unwrap();
+            let n = rows.entry(format!("{class:?}")).or_insert(0usize);
+            *n += 1;
+            *n == 4097 && ["Arith", "Bits", "Lsu", "MulDiv"].contains(&format!("{class:?}").as_str())
+        })
+        .expect("the workload passes 4,096 rows in a table");
+    assert!(whole.cpu.len() > 2 * j, "the workload runs on well past it");
+    // With that instruction in the segment's last eighth, the segment ends just before it…
+    let cut = run(j as u64 + 100);
+    assert_eq!(cut.cpu.len(), j);
+    let largest = [cut.arith.len(), cut.alu.len(), cut.lsu.len(), cut.muldiv.len()].into_iter().max();
+    assert_eq!(largest, Some(4096));
+    // …and with it before the last eighth, the segment runs past it.
+    let longer = run(j as u64 * 8 / 7 + 100);
+    assert!(longer.cpu.len() > j);
+    let largest = [longer.arith.len(), longer.alu.len(), longer.lsu.len(), longer.muldiv.len()].into_iter().max();
+    assert!(largest > Some(4096));
+}
+
 // ---- Lying traces ------------------------------------------------------------------------
 //
 // A lying prover writes whatever traces it likes. Each lie below is made as consistent as a

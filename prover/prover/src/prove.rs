@@ -7,8 +7,10 @@ use plonky2::fri::oracle::PolynomialBatch;
 use plonky2::iop::challenger::Challenger;
 use plonky2::plonk::config::{GenericConfig, Hasher};
 use plonky2::util::timing::TimingTree;
-use starky::cross_table_lookup::get_ctl_data;
-use starky::lookup::GrandProductChallengeSet;
+use rayon::prelude::*;
+use starky::config::StarkConfig;
+use starky::cross_table_lookup::{get_ctl_data, CrossTableLookup, CtlData};
+use starky::lookup::{get_grand_product_challenge_set, GrandProductChallengeSet};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove_with_commitment;
 use zkmips_stark::ctl::{cpu_public, page_public, Table, NUM_TABLES};
@@ -61,38 +63,42 @@ pub fn build_traces(
     }
     let touched: Vec<(u32, u32, u32)> = touched.into_iter().map(|(a, (b, e))| (a, b, e)).collect();
 
-    let cpu = zkmips_table_cpu::generate_trace(&record.cpu);
-    let alu = zkmips_table_alu::generate_trace(&record.alu);
-    let arith = zkmips_table_alu::arith::generate_arith_trace(&record.arith);
-    let lsu = zkmips_table_lsu::generate_trace(&record.lsu);
-    let muldiv = zkmips_table_muldiv::generate_trace(&record.muldiv);
-    let syscall = zkmips_table_syscall::generate_trace(&record.syscalls);
-    let secp256k1 = zkmips_table_secp256k1::generate_trace(&record.secp256k1);
-    let memory = zkmips_table_memory::generate_trace(&record.mem, start.clk, &start.regs);
-    let (page, poseidon, root_start, root_end) = zkmips_table_page::generate_traces(image, &touched);
-    let (keccak_sponge, permutations) = zkmips_table_keccak::sponge::generate_trace(&record.keccak);
-    let keccak = zkmips_table_keccak::perm::generate_trace(&permutations, 0);
-    let sha_extend = zkmips_table_sha256::extend::generate_trace(&record.sha_extend);
-    let sha_compress = zkmips_table_sha256::compress::generate_trace(&record.sha_compress);
+    // The tables' traces are independent: build them on every core (the memory table, the
+    // page hashing and the CPU are the long ones).
+    let mut traces: [Vec<PolynomialValues<F>>; NUM_TABLES] = Default::default();
+    let mut roots = ([F::ZERO; 4], [F::ZERO; 4]);
+    {
+        let [cpu, memory, _range, alu, muldiv, lsu, syscall, page, poseidon, secp256k1, keccak_sponge, keccak, arith, sha_extend, sha_compress] =
+            &mut traces;
+        let touched = &touched;
+        let image = &*image;
+        let roots = &mut roots;
+        rayon::scope(|s| {
+            s.spawn(|_| *memory = zkmips_table_memory::generate_trace(&record.mem, start.clk, &start.regs));
+            s.spawn(|_| {
+                let (p, h, root_start, root_end) = zkmips_table_page::generate_traces(image, touched);
+                (*page, *poseidon, *roots) = (p, h, (root_start, root_end));
+            });
+            s.spawn(|_| *cpu = zkmips_table_cpu::generate_trace(&record.cpu));
+            s.spawn(|_| *arith = zkmips_table_alu::arith::generate_arith_trace(&record.arith));
+            s.spawn(|_| *alu = zkmips_table_alu::generate_trace(&record.alu));
+            s.spawn(|_| *lsu = zkmips_table_lsu::generate_trace(&record.lsu));
+            s.spawn(|_| *muldiv = zkmips_table_muldiv::generate_trace(&record.muldiv));
+            s.spawn(|_| *syscall = zkmips_table_syscall::generate_trace(&record.syscalls));
+            s.spawn(|_| *secp256k1 = zkmips_table_secp256k1::generate_trace(&record.secp256k1));
+            s.spawn(|_| {
+                let (sponge, permutations) = zkmips_table_keccak::sponge::generate_trace(&record.keccak);
+                *keccak_sponge = sponge;
+                *keccak = zkmips_table_keccak::perm::generate_trace(&permutations, 0);
+            });
+            s.spawn(|_| *sha_extend = zkmips_table_sha256::extend::generate_trace(&record.sha_extend));
+            s.spawn(|_| *sha_compress = zkmips_table_sha256::compress::generate_trace(&record.sha_compress));
+        });
+    }
+    let (root_start, root_end) = roots;
     for &(addr, _, value) in &touched {
         image.update(addr, value);
     }
-
-    let mut traces: [Vec<PolynomialValues<F>>; NUM_TABLES] = Default::default();
-    traces[Table::Cpu.index()] = cpu;
-    traces[Table::Memory.index()] = memory;
-    traces[Table::Alu.index()] = alu;
-    traces[Table::Arith.index()] = arith;
-    traces[Table::Lsu.index()] = lsu;
-    traces[Table::MulDiv.index()] = muldiv;
-    traces[Table::Syscall.index()] = syscall;
-    traces[Table::Page.index()] = page;
-    traces[Table::Poseidon.index()] = poseidon;
-    traces[Table::Secp256k1.index()] = secp256k1;
-    traces[Table::KeccakSponge.index()] = keccak_sponge;
-    traces[Table::Keccak.index()] = keccak;
-    traces[Table::ShaExtend.index()] = sha_extend;
-    traces[Table::ShaCompress.index()] = sha_compress;
 
     traces[Table::Range.index()] = range_trace(&traces)?;
     Ok(SegmentTraces { start, end, root_start, root_end, traces })
@@ -187,6 +193,41 @@ pub(crate) fn extra_sums(rows: &[Vec<F>], challenges: &GrandProductChallengeSet<
         .collect()
 }
 
+/// starky's `get_ctl_data`, on every core: the same challenges and the same data.
+///
+/// `get_ctl_data` draws `num_challenges` lookup challenges, then computes, lookup by lookup and
+/// challenge by challenge, each table's helper columns and running sums. Here each (lookup,
+/// challenge) pair is one task: a copy of the challenger skips the challenges before its own
+/// and `get_ctl_data` computes that one lookup for that one challenge. Each table's data is
+/// then put together in (lookup, challenge) order, which is the order of `get_ctl_data`.
+fn ctl_data<'a>(
+    config: &StarkConfig,
+    traces: &[Vec<PolynomialValues<F>>; NUM_TABLES],
+    ctls: &'a [CrossTableLookup<F>],
+    challenger: &mut Challenger<F, <C as GenericConfig<D>>::Hasher>,
+) -> (GrandProductChallengeSet<F>, [CtlData<'a, F>; NUM_TABLES]) {
+    let n = config.num_challenges;
+    let one = StarkConfig { num_challenges: 1, ..config.clone() };
+    let tasks: Vec<(usize, usize)> = (0..ctls.len()).flat_map(|i| (0..n).map(move |k| (i, k))).collect();
+    let parts: Vec<_> = tasks
+        .into_par_iter()
+        .map(|(i, k)| {
+            let mut c = challenger.clone();
+            get_grand_product_challenge_set(&mut c, k);
+            (k, get_ctl_data::<F, C, D, NUM_TABLES>(&one, traces, &ctls[i..=i], &mut c, CTL_DEGREE))
+        })
+        .collect();
+    let challenges = get_grand_product_challenge_set(challenger, n);
+    let mut data: [CtlData<'a, F>; NUM_TABLES] = Default::default();
+    for (k, (part_challenges, part)) in parts {
+        assert_eq!(part_challenges.challenges, [challenges.challenges[k]], "lookup challenge {k} differs");
+        for (table, part) in data.iter_mut().zip(part) {
+            table.zs_columns.extend(part.zs_columns);
+        }
+    }
+    (challenges, data)
+}
+
 /// Where the time of [`prove_traces`] went, in seconds.
 #[derive(Clone, Debug, Default)]
 pub struct ProveTimes {
@@ -239,8 +280,7 @@ pub fn prove_traces_timed(
     for c in commitments.iter().flatten() {
         challenger.observe_cap(&c.merkle_tree.cap);
     }
-    let (ctl_challenges, ctl_data) =
-        get_ctl_data::<F, C, D, NUM_TABLES>(&config, &t.traces, &ctls, &mut challenger, CTL_DEGREE);
+    let (ctl_challenges, ctl_data) = ctl_data(&config, &t.traces, &ctls, &mut challenger);
     // From here on starky reads a trace's values only for its length (none of the tables has
     // lookups of its own): keep one column of each. The commitments hold the polynomials.
     let mut traces = t.traces;
@@ -275,7 +315,10 @@ pub fn prove_traces_timed(
         times.tables[i] = table_clock.elapsed().as_secs_f64();
         times.aux_columns[i] = proof.proof.openings.auxiliary_polys.as_ref().map_or(0, |a| a.len());
         tables.push(proof);
-        commitments[i] = None;
+        // Freeing a large commitment (its leaves are millions of small vectors) takes seconds:
+        // let it overlap with the next table's proof.
+        let done = commitments[i].take();
+        std::thread::spawn(move || drop(done));
     }
     let to_u64 = |r: [F; 4]| r.map(|x| x.to_canonical_u64());
     Ok(SegmentProof {

@@ -91,22 +91,44 @@ pub fn access_budget(max_cycles: u64) -> usize {
 /// Most accesses one instruction makes, except system calls that copy buffers (one per word).
 const MAX_STEP_ACCESSES: usize = 8;
 
-/// Runs `machine` for at most `max_cycles` instructions (fewer if it halts, or when the memory
-/// table reaches [`access_budget`]), recording a segment. The machine is left at the
-/// segment's end.
+/// Runs `machine` for at most `max_cycles` instructions (fewer if it halts, when the memory
+/// table reaches [`access_budget`], or in the segment's last eighth when [`would_double`]),
+/// recording a segment. The machine is left at the segment's end.
 pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentRecord, ProveError> {
     let mut rec = SegmentRecord::default();
     let end_clk = machine.state.clk + max_cycles;
+    let tail_clk = end_clk - max_cycles / 8;
     let budget = access_budget(max_cycles);
     // The first instruction always runs, so that a call larger than the budget still makes
     // progress (in a segment of its own).
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
         && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + precompile_accesses(machine) <= budget)
+        && (machine.state.clk < tail_clk || !would_double(machine, &rec))
     {
         record_step(machine, &mut rec)?;
     }
     Ok(rec)
+}
+
+/// Fewest rows of a table worth ending a segment early for (see [`would_double`]).
+const MIN_DOUBLING_ROWS: usize = 1 << 12;
+
+/// Whether the next instruction would take the table of its class (one row per instruction:
+/// arithmetic, bitwise, load/store, multiply/divide) past a power of two of at least
+/// [`MIN_DOUBLING_ROWS`] rows, doubling that table's padded size. Ending the segment there
+/// instead keeps at least 7/8 of its cycles: a real block's arithmetic table, for one, otherwise
+/// often passes 2^19 rows by a few hundred. Smaller tables cost too little to matter.
+fn would_double(machine: &Machine, rec: &SegmentRecord) -> bool {
+    let word = machine.state.memory.read_word(machine.state.pc);
+    let rows = match decode(word).ok().and_then(|insn| class_of(insn.op)) {
+        Some(Class::Arith) => rec.arith.len(),
+        Some(Class::Bits) => rec.alu.len(),
+        Some(Class::Lsu) => rec.lsu.len(),
+        Some(Class::MulDiv) => rec.muldiv.len(),
+        _ => return false,
+    };
+    rows >= MIN_DOUBLING_ROWS && rows.is_power_of_two()
 }
 
 fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), ProveError> {
