@@ -4,12 +4,16 @@
 //! this module only sorts the records: which table proves the instruction, and which accesses
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
+use starky::cross_table_lookup::CrossTableLookup;
+use starky::stark::Stark;
 use zkmips_isa::{decode, Op};
+use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::events::{
     AluEvent, CpuEvent, KeccakSpongeEvent, LsuEvent, MemAccess, MulDivEvent, ShaCompressEvent, ShaExtendEvent,
     SyscallEvent,
 };
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
+use zkmips_stark::{D, F};
 use zkmips_table_cpu::{class_of, Class};
 use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};
 use zkmips_vm::{Machine, Recorder, State};
@@ -104,7 +108,7 @@ pub fn record_segment(machine: &mut Machine, max_cycles: u64) -> Result<SegmentR
     while machine.state.exit_code.is_none()
         && machine.state.clk < end_clk
         && (rec.cpu.is_empty() || rec.mem.len() + MAX_STEP_ACCESSES + precompile_accesses(machine) <= budget)
-        && (machine.state.clk < tail_clk || !would_double(machine, &rec))
+        && (machine.state.clk < tail_clk || !would_double(machine, &rec, end_clk, budget))
     {
         record_step(machine, &mut rec)?;
     }
@@ -116,19 +120,49 @@ const MIN_DOUBLING_ROWS: usize = 1 << 12;
 
 /// Whether the next instruction would take the table of its class (one row per instruction:
 /// arithmetic, bitwise, load/store, multiply/divide) past a power of two of at least
-/// [`MIN_DOUBLING_ROWS`] rows, doubling that table's padded size. Ending the segment there
-/// instead keeps at least 7/8 of its cycles: a real block's arithmetic table, for one, otherwise
-/// often passes 2^19 rows by a few hundred. Smaller tables cost too little to matter.
-fn would_double(machine: &Machine, rec: &SegmentRecord) -> bool {
+/// [`MIN_DOUBLING_ROWS`] rows, and doubling that table would cost more than the cycles the
+/// segment could still run.
+///
+/// Cost is counted in committed cells. Doubling a table adds its rows times its columns. The
+/// cycles left (up to the segment's length or its memory budget, whichever comes first) would
+/// fill a CPU row and four memory rows each, which are padded to the segment's full length
+/// anyway: ending the segment leaves those cells empty. A real block's arithmetic table, for
+/// one, otherwise often passes 2^19 rows by a few hundred near a segment's end.
+fn would_double(machine: &Machine, rec: &SegmentRecord, end_clk: u64, budget: usize) -> bool {
     let word = machine.state.memory.read_word(machine.state.pc);
-    let rows = match decode(word).ok().and_then(|insn| class_of(insn.op)) {
-        Some(Class::Arith) => rec.arith.len(),
-        Some(Class::Bits) => rec.alu.len(),
-        Some(Class::Lsu) => rec.lsu.len(),
-        Some(Class::MulDiv) => rec.muldiv.len(),
+    let (rows, table) = match decode(word).ok().and_then(|insn| class_of(insn.op)) {
+        Some(Class::Arith) => (rec.arith.len(), Table::Arith),
+        Some(Class::Bits) => (rec.alu.len(), Table::Alu),
+        Some(Class::Lsu) => (rec.lsu.len(), Table::Lsu),
+        Some(Class::MulDiv) => (rec.muldiv.len(), Table::MulDiv),
         _ => return false,
     };
-    rows >= MIN_DOUBLING_ROWS && rows.is_power_of_two()
+    if rows < MIN_DOUBLING_ROWS || !rows.is_power_of_two() {
+        return false;
+    }
+    let cycles_left = ((end_clk - machine.state.clk) as usize).min(budget.saturating_sub(rec.mem.len()) / 4);
+    let columns = committed_columns();
+    let cycle_cells = columns[Table::Cpu.index()] + 4 * columns[Table::Memory.index()];
+    rows * columns[table.index()] > cycles_left * cycle_cells
+}
+
+fn columns_of<S: Stark<F, D>>(_: &S) -> usize {
+    S::COLUMNS
+}
+
+/// Columns each table commits per row: its own and its lookup helper columns.
+fn committed_columns() -> &'static [usize; NUM_TABLES] {
+    static COLUMNS: std::sync::OnceLock<[usize; NUM_TABLES]> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let ctls = crate::tables::all_ctls();
+        let challenges = zkmips_stark::stark_config().num_challenges;
+        core::array::from_fn(|i| {
+            let table = Table::ALL[i];
+            let (helpers, zs, _) =
+                CrossTableLookup::num_ctl_helpers_zs_all(&ctls, i, challenges, crate::prove::CTL_DEGREE);
+            crate::tables::with_stark!(table, |stark| columns_of(&stark)) + helpers + zs
+        })
+    })
 }
 
 fn record_step(machine: &mut Machine, rec: &mut SegmentRecord) -> Result<(), ProveError> {
