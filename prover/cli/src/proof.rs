@@ -41,8 +41,10 @@ impl Progress for Report {
             eprintln!("  commit traces {:.2} s, lookups {:.2} s", s.times.commit, s.times.lookups);
             for (i, (name, rows, cols)) in s.tables.iter().enumerate() {
                 eprintln!(
-                    "table {name}: {rows} rows x {cols} columns (+{} lookup columns), proof {:.2} s",
-                    s.times.aux_columns[i], s.times.tables[i]
+                    "table {name}: {rows} rows ({:.3} per cycle) x {cols} columns (+{} lookup columns), proof {:.2} s",
+                    *rows as f64 / s.cycles as f64,
+                    s.times.aux_columns[i],
+                    s.times.tables[i]
                 );
             }
         }
