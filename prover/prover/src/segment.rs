@@ -89,8 +89,11 @@ pub struct SegmentRecord {
 /// write, sometimes a load or store), so without this bound a full segment's memory table
 /// would often just pass a power of two and double.
 pub fn access_budget(max_cycles: u64) -> usize {
-    (4 * max_cycles.next_power_of_two() as usize).saturating_sub(reg::COUNT)
+    (ACCESSES_PER_CYCLE * max_cycles.next_power_of_two() as usize).saturating_sub(reg::COUNT)
 }
+
+/// Memory-table rows a segment budgets per cycle (see [`access_budget`]).
+const ACCESSES_PER_CYCLE: usize = 4;
 
 /// Most accesses one instruction makes, except system calls that copy buffers (one per word).
 const MAX_STEP_ACCESSES: usize = 8;
@@ -140,9 +143,10 @@ fn would_double(machine: &Machine, rec: &SegmentRecord, end_clk: u64, budget: us
     if rows < MIN_DOUBLING_ROWS || !rows.is_power_of_two() {
         return false;
     }
-    let cycles_left = ((end_clk - machine.state.clk) as usize).min(budget.saturating_sub(rec.mem.len()) / 4);
+    let cycles_left =
+        ((end_clk - machine.state.clk) as usize).min(budget.saturating_sub(rec.mem.len()) / ACCESSES_PER_CYCLE);
     let columns = committed_columns();
-    let cycle_cells = columns[Table::Cpu.index()] + 4 * columns[Table::Memory.index()];
+    let cycle_cells = columns[Table::Cpu.index()] + ACCESSES_PER_CYCLE * columns[Table::Memory.index()];
     rows * columns[table.index()] > cycles_left * cycle_cells
 }
 
