@@ -266,8 +266,11 @@ struct Fetched {
 }
 
 fn fetch_block_and_parent(runtime: &tokio::runtime::Runtime, rpc: &Rpc, number: u64) -> Result<Fetched, FetchError> {
+    // Both requests finish before either error is looked at, so a block the node does not have is
+    // reported as that block, never as its (equally missing) parent, whichever answer came first.
     let (block, parent) =
-        runtime.block_on(async { tokio::try_join!(rpc.block(number, true), rpc.block(number - 1, false)) })?;
+        runtime.block_on(async { tokio::join!(rpc.block(number, true), rpc.block(number - 1, false)) });
+    let (block, parent) = (block?, parent?);
     let block = consensus_block(&block)?;
     let parent = sealed_header(&parent)?;
     if block.header.parent_hash != parent.hash() {

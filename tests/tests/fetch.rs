@@ -232,6 +232,35 @@ fn missing_block_fails_cleanly() {
     assert_failed_cleanly(&out, &dir, "not recorded: eth_getBlockByNumber");
 }
 
+#[test]
+fn a_block_the_node_does_not_have_is_named_even_when_its_parent_answers_first() {
+    // The block and its parent are asked for together. Here the node answers "no such block" for
+    // both, the parent at once and the block a moment later: the error must name the block asked
+    // for, not the parent (this once depended on which answer came first).
+    let url = fake_node(|req| {
+        let body = request_body(req);
+        let result = match body["method"].as_str() {
+            Some("eth_chainId") => "\"0x1\"".to_string(),
+            Some("eth_getBlockByNumber") => {
+                if body["params"][0] == "0x5" {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                "null".to_string()
+            }
+            _ => {
+                return Some(http_200(&format!(
+                    r#"{{"jsonrpc":"2.0","id":{},"error":{{"code":-32601,"message":"not here"}}}}"#,
+                    request_id(req)
+                )))
+            }
+        };
+        Some(http_200(&format!(r#"{{"jsonrpc":"2.0","id":{},"result":{result}}}"#, request_id(req))))
+    });
+    let dir = out_dir("missing-block-order");
+    let out = fetch(&["--rpc", &url, "--block", "5", "--strategy", "proofs", "-o", dir.join("w").to_str().unwrap()]);
+    assert_failed_cleanly(&out, &dir, "block 5 does not exist");
+}
+
 /// A copy of a recording with `edit` applied to its JSON.
 fn tampered_recording(data: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     let file = std::fs::File::open(data.join("mainnet-rpc").join("1-18884864.json.gz")).unwrap();
