@@ -170,6 +170,57 @@ fn a_segment_ends_early_rather_than_double_a_table_in_its_last_eighth() {
     assert!(largest > Some(4096));
 }
 
+/// The prover's own lookup columns (`zkmips_prover::lookups`) are starky's: for the same
+/// challenges, every table's helper columns, running sums, tuples and filters equal what
+/// `starky::cross_table_lookup::get_ctl_data` computes.
+#[test]
+fn lookup_columns_are_the_ones_starky_computes() {
+    use plonky2::iop::challenger::Challenger;
+    use plonky2::plonk::config::GenericConfig;
+    use zkmips_prover::lookups::{ctl_data, to_starky, StarkySides};
+    use zkmips_prover::prove::CTL_DEGREE;
+    use zkmips_stark::ctl::NUM_TABLES;
+    use zkmips_stark::lookup::CrossTableLookup;
+    use zkmips_stark::{C, D};
+
+    let (record, start, end, state) = segment(3000);
+    let traces = build_traces(&record, start, end, &mut memory_image(&state)).unwrap().traces;
+    let ctls = zkmips_prover::tables::all_ctls();
+    let starky_ctls = CrossTableLookup::all_to_starky(&ctls);
+    let mut challenger = Challenger::<F, <C as GenericConfig<D>>::Hasher>::new();
+    challenger.observe_element(F::from_canonical_u64(3000));
+    let (challenges, theirs) = zkmips_stark::starky::cross_table_lookup::get_ctl_data::<F, C, D, NUM_TABLES>(
+        &zkmips_stark::stark_config(),
+        &traces,
+        &starky_ctls,
+        &mut challenger,
+        CTL_DEGREE,
+    );
+    let sides = StarkySides::new(&ctls);
+    let ours = to_starky(&ctl_data(&traces, &ctls, &challenges.challenges, CTL_DEGREE), &sides);
+    for table in Table::ALL {
+        let (ours, theirs) = (&ours[table.index()], &theirs[table.index()]);
+        assert!(!theirs.zs_columns.is_empty(), "the {} table takes part in lookups", table.name());
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "the {} table's lookup columns", table.name());
+    }
+}
+
+/// The prover's own table prover (`zkmips_prover::table_prover`) makes the proofs starky's
+/// `prove_with_commitment` makes from the same traces: every table's proof is the same.
+#[test]
+fn table_proofs_are_the_ones_starky_makes() {
+    use zkmips_prover::prove::{prove_traces, prove_traces_with_starky};
+
+    let (record, start, end, state) = segment(3000);
+    let traces = build_traces(&record, start, end, &mut memory_image(&state)).unwrap();
+    let ours = prove_traces(&traces, &mut plonky2::util::timing::TimingTree::default()).unwrap();
+    let theirs = prove_traces_with_starky(&traces).unwrap();
+    for table in Table::ALL {
+        let (ours, theirs) = (&ours.tables[table.index()], &theirs.tables[table.index()]);
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "the {} table's proof", table.name());
+    }
+}
+
 // ---- Lying traces ------------------------------------------------------------------------
 //
 // A lying prover writes whatever traces it likes. Each lie below is made as consistent as a

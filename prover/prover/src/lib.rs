@@ -13,8 +13,10 @@
 //! public only through its commitment, a Poseidon hash tree over pages (`zkmips-table-page`).
 
 pub mod error;
+pub mod lookups;
 pub mod prove;
 pub mod segment;
+pub mod table_prover;
 pub mod tables;
 pub mod verify;
 

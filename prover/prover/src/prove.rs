@@ -7,9 +7,6 @@ use plonky2::fri::oracle::PolynomialBatch;
 use plonky2::iop::challenger::Challenger;
 use plonky2::plonk::config::{GenericConfig, Hasher};
 use plonky2::util::timing::TimingTree;
-use rayon::prelude::*;
-use starky::config::StarkConfig;
-use starky::cross_table_lookup::{get_ctl_data, CrossTableLookup, CtlData};
 use starky::lookup::{get_grand_product_challenge_set, GrandProductChallengeSet};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove_with_commitment;
@@ -20,11 +17,13 @@ use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_page::MemoryImage;
 
 use crate::error::ProveError;
+use crate::lookups::{ctl_data, to_starky, StarkySides};
 use crate::segment::{Boundary, SegmentRecord};
+use crate::table_prover::prove_table;
 use crate::tables::{all_ctls, ctl_index, range_checked, with_stark};
 
 /// Lookup constraints are grouped for this degree in every table.
-pub(crate) const CTL_DEGREE: usize = 3;
+pub const CTL_DEGREE: usize = 3;
 
 /// The proof of one segment: its boundaries, the memory roots, and one proof per table.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -193,41 +192,6 @@ pub(crate) fn extra_sums(rows: &[Vec<F>], challenges: &GrandProductChallengeSet<
         .collect()
 }
 
-/// starky's `get_ctl_data`, on every core: the same challenges and the same data.
-///
-/// `get_ctl_data` draws `num_challenges` lookup challenges, then computes, lookup by lookup and
-/// challenge by challenge, each table's helper columns and running sums. Here each (lookup,
-/// challenge) pair is one task: a copy of the challenger skips the challenges before its own
-/// and `get_ctl_data` computes that one lookup for that one challenge. Each table's data is
-/// then put together in (lookup, challenge) order, which is the order of `get_ctl_data`.
-fn ctl_data<'a>(
-    config: &StarkConfig,
-    traces: &[Vec<PolynomialValues<F>>; NUM_TABLES],
-    ctls: &'a [CrossTableLookup<F>],
-    challenger: &mut Challenger<F, <C as GenericConfig<D>>::Hasher>,
-) -> (GrandProductChallengeSet<F>, [CtlData<'a, F>; NUM_TABLES]) {
-    let n = config.num_challenges;
-    let one = StarkConfig { num_challenges: 1, ..config.clone() };
-    let tasks: Vec<(usize, usize)> = (0..ctls.len()).flat_map(|i| (0..n).map(move |k| (i, k))).collect();
-    let parts: Vec<_> = tasks
-        .into_par_iter()
-        .map(|(i, k)| {
-            let mut c = challenger.clone();
-            get_grand_product_challenge_set(&mut c, k);
-            (k, get_ctl_data::<F, C, D, NUM_TABLES>(&one, traces, &ctls[i..=i], &mut c, CTL_DEGREE))
-        })
-        .collect();
-    let challenges = get_grand_product_challenge_set(challenger, n);
-    let mut data: [CtlData<'a, F>; NUM_TABLES] = Default::default();
-    for (k, (part_challenges, part)) in parts {
-        assert_eq!(part_challenges.challenges, [challenges.challenges[k]], "lookup challenge {k} differs");
-        for (table, part) in data.iter_mut().zip(part) {
-            table.zs_columns.extend(part.zs_columns);
-        }
-    }
-    (challenges, data)
-}
-
 /// Where the time of [`prove_traces`] went, in seconds.
 #[derive(Clone, Debug, Default)]
 pub struct ProveTimes {
@@ -246,12 +210,27 @@ pub fn prove_traces(t: &SegmentTraces, timing: &mut TimingTree) -> Result<Segmen
     prove_traces_timed(t.clone(), timing, &mut ProveTimes::default())
 }
 
+/// [`prove_traces`] through starky's own table prover (`prove_with_commitment`) instead of
+/// [`crate::table_prover`]: the same proof, slower. A reference for tests.
+pub fn prove_traces_with_starky(t: &SegmentTraces) -> Result<SegmentProof, ProveError> {
+    prove(t.clone(), &mut TimingTree::default(), &mut ProveTimes::default(), true)
+}
+
 /// [`prove_traces`], consuming the traces (each is freed as soon as it is no longer needed) and
 /// recording where the time went.
 pub fn prove_traces_timed(
     t: SegmentTraces,
     timing: &mut TimingTree,
     times: &mut ProveTimes,
+) -> Result<SegmentProof, ProveError> {
+    prove(t, timing, times, false)
+}
+
+fn prove(
+    t: SegmentTraces,
+    timing: &mut TimingTree,
+    times: &mut ProveTimes,
+    with_starky: bool,
 ) -> Result<SegmentProof, ProveError> {
     let clock = std::time::Instant::now();
     for table in Table::ALL {
@@ -280,7 +259,10 @@ pub fn prove_traces_timed(
     for c in commitments.iter().flatten() {
         challenger.observe_cap(&c.merkle_tree.cap);
     }
-    let (ctl_challenges, ctl_data) = ctl_data(&config, &t.traces, &ctls, &mut challenger);
+    let ctl_challenges = get_grand_product_challenge_set(&mut challenger, config.num_challenges);
+    let ctl_data = ctl_data(&t.traces, &ctls, &ctl_challenges.challenges, CTL_DEGREE);
+    let sides = with_starky.then(|| StarkySides::new(&ctls));
+    let starky_ctl_data = sides.as_ref().map(|sides| to_starky(&ctl_data, sides));
     // From here on starky reads a trace's values only for its length (none of the tables has
     // lookups of its own): keep one column of each. The commitments hold the polynomials.
     let mut traces = t.traces;
@@ -298,19 +280,25 @@ pub fn prove_traces_timed(
         let mut c = challenger.clone();
         c.observe_elements(&pis);
         config.observe(&mut c);
-        let proof = with_stark!(table, |stark| prove_with_commitment(
-            &stark,
-            &config,
-            &traces[i],
-            commitments[i].as_ref().expect("each table is proven once"),
-            Some(&ctl_data[i]),
-            Some(&ctl_challenges),
-            &mut c,
-            &pis,
-            None,
-            None,
-            timing,
-        ))
+        let commitment = commitments[i].as_ref().expect("each table is proven once");
+        let proof = match &starky_ctl_data {
+            None => {
+                with_stark!(table, |stark| prove_table(&stark, &config, commitment, &ctl_data[i], &mut c, &pis, timing))
+            }
+            Some(starky_data) => with_stark!(table, |stark| prove_with_commitment(
+                &stark,
+                &config,
+                &traces[i],
+                commitment,
+                Some(&starky_data[i]),
+                Some(&ctl_challenges),
+                &mut c,
+                &pis,
+                None,
+                None,
+                timing,
+            )),
+        }
         .map_err(|e| ProveError::Stark { table: table.name(), reason: e.to_string() })?;
         times.tables[i] = table_clock.elapsed().as_secs_f64();
         times.aux_columns[i] = proof.proof.openings.auxiliary_polys.as_ref().map_or(0, |a| a.len());
@@ -346,6 +334,6 @@ pub fn check_traces(t: &SegmentTraces) -> Result<(), String> {
     extra.insert(ctl_index::MEM, register_reads(&t.start));
     extra.insert(ctl_index::MEM_INIT, register_rows(&t.start));
     extra.insert(ctl_index::MEM_FINAL, register_rows(&t.end));
-    std::panic::catch_unwind(|| starky::cross_table_lookup::debug_utils::check_ctls(&t.traces, &ctls, &extra))
+    std::panic::catch_unwind(|| zkmips_stark::lookup::debug_utils::check_ctls(&t.traces, &ctls, &extra))
         .map_err(|e| e.downcast_ref::<String>().cloned().unwrap_or_else(|| "a lookup does not match".into()))
 }

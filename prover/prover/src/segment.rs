@@ -4,7 +4,6 @@
 //! this module only sorts the records: which table proves the instruction, and which accesses
 //! of the proven address space (`zkmips_stark::layout`) each table makes.
 
-use starky::cross_table_lookup::CrossTableLookup;
 use starky::stark::Stark;
 use zkmips_isa::{decode, Op};
 use zkmips_stark::ctl::{Table, NUM_TABLES};
@@ -13,6 +12,7 @@ use zkmips_stark::events::{
     SyscallEvent,
 };
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
+use zkmips_stark::lookup::CrossTableLookup;
 use zkmips_stark::{D, F};
 use zkmips_table_cpu::{class_of, Class};
 use zkmips_table_secp256k1::{RowValues, Secp256k1Event, Secp256k1Op};

@@ -4,11 +4,11 @@ use plonky2::field::extension::FieldExtension;
 use plonky2::field::packed::PackedField;
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use starky::constraint_consumer::{ConstraintConsumer, RecursiveConstraintConsumer};
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
 use starky::lookup::Lookup;
-use starky::lookup::{Column, Filter};
 use starky::stark::Stark;
 use zkmips_stark::ctl::{Table, NUM_TABLES};
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 use zkmips_stark::{D, F};
 
 use plonky2::field::types::Field;

@@ -5,12 +5,13 @@
 use plonky2::field::types::{Field, Field64};
 use plonky2::iop::challenger::Challenger;
 use plonky2::plonk::config::GenericConfig;
-use starky::cross_table_lookup::{verify_cross_table_lookups, CrossTableLookup, CtlCheckVars};
+use starky::cross_table_lookup::{verify_cross_table_lookups, CtlCheckVars};
 use starky::lookup::get_grand_product_challenge_set;
 use starky::stark::Stark;
 use starky::verifier::verify_stark_proof_with_challenges;
 use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::layout::reg;
+use zkmips_stark::lookup::CrossTableLookup;
 use zkmips_stark::{stark_config, C, D, F};
 
 use crate::prove::{
@@ -45,7 +46,8 @@ pub fn verify_segment(proof: &SegmentProof) -> Result<(), String> {
     }
 
     let config = stark_config();
-    let ctls = all_ctls();
+    let lookups = all_ctls();
+    let ctls = CrossTableLookup::all_to_starky(&lookups);
     for table in Table::ALL {
         let expected = public_inputs(table, &proof.start, &proof.end, &roots);
         if proof.tables[table.index()].public_inputs != expected {
@@ -66,7 +68,7 @@ pub fn verify_segment(proof: &SegmentProof) -> Result<(), String> {
         with_stark!(table, |stark| {
             let num_lookup_columns = stark.num_lookup_helper_columns(&config);
             let (total_helpers, _, helpers_by_ctl) =
-                CrossTableLookup::num_ctl_helpers_zs_all(&ctls, i, config.num_challenges, CTL_DEGREE);
+                CrossTableLookup::num_ctl_helpers_zs_all(&lookups, i, config.num_challenges, CTL_DEGREE);
             if p.proof.openings.auxiliary_polys.is_none() || p.proof.openings.auxiliary_polys_next.is_none() {
                 return Err(format!("the {} table's proof has no lookup openings", table.name()));
             }

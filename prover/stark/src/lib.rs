@@ -11,6 +11,8 @@
 //! - [`stark_config`]: the FRI settings and their conjectured security.
 //! - [`layout`]: the proven address space (memory words and the register page) and timestamps.
 //! - [`ctl`]: table ids and, for every lookup, the order of the columns in its tuple.
+//! - [`lookup`]: the lookups' columns and filters, readable (starky's are private), and their
+//!   starky form.
 //! - [`testing`]: row-by-row constraint checking of a trace, for tests of lying traces.
 
 pub mod algebra;
@@ -18,6 +20,7 @@ pub mod cols;
 pub mod ctl;
 pub mod events;
 pub mod layout;
+pub mod lookup;
 pub mod poseidon;
 pub mod testing;
 

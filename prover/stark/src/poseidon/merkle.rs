@@ -128,6 +128,18 @@ pub fn commit_values(
 ) -> PolynomialBatch<F, C, D> {
     let polynomials: Vec<PolynomialCoeffs<F>> =
         timed!(timing, "IFFT", values.into_par_iter().map(|v| v.ifft()).collect());
+    commit_coeffs(polynomials, rate_bits, cap_height, timing, fft_root_table)
+}
+
+/// `PolynomialBatch::from_coeffs` for [`C`] without blinding, with the Merkle tree built by
+/// [`merkle_tree`]: the same commitment, faster.
+pub fn commit_coeffs(
+    polynomials: Vec<PolynomialCoeffs<F>>,
+    rate_bits: usize,
+    cap_height: usize,
+    timing: &mut TimingTree,
+    fft_root_table: Option<&FftRootTable<F>>,
+) -> PolynomialBatch<F, C, D> {
     let degree = polynomials[0].len();
     let lde_values: Vec<Vec<F>> = timed!(
         timing,

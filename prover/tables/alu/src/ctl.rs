@@ -1,9 +1,9 @@
 //! The bitwise ALU table's side of the cross-table lookups.
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::air::writes_rd;

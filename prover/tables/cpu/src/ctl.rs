@@ -3,10 +3,10 @@
 //! `zkmips_stark::ctl`, and it range-checks its limb columns through `RANGE16`.
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{reg, reg_addr, slot, REG_BASE, SLOTS};
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::{col, field, CpuColumns};

@@ -8,8 +8,6 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::{Rng, SeedableRng};
-use starky::cross_table_lookup::{debug_utils::check_ctls, CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use starky::prover::prove;
 use starky::recursive_verifier::{
     add_virtual_stark_proof_with_pis, set_stark_proof_with_pis_target, verify_stark_proof_circuit,
@@ -20,6 +18,8 @@ use zkmips_stark::cols::ColumnView;
 use zkmips_stark::ctl::{width, Table};
 use zkmips_stark::events::LsuEvent;
 use zkmips_stark::layout::{slot, ts};
+use zkmips_stark::lookup::{debug_utils::check_ctls, CrossTableLookup, TableWithColumns};
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::testing::check_constraints;
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_lsu::*;

@@ -1,9 +1,9 @@
 //! The memory table's side of the `MEM`, `MEM_INIT`, `MEM_FINAL` lookups, and its range checks.
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::col;

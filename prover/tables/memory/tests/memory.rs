@@ -12,9 +12,6 @@ use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use starky::cross_table_lookup::debug_utils::check_ctls;
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove;
 use starky::recursive_verifier::{
@@ -25,6 +22,9 @@ use starky::verifier::verify_stark_proof;
 use zkmips_stark::cols::ColumnView;
 use zkmips_stark::events::MemAccess;
 use zkmips_stark::layout::{reg, reg_addr, slot, ts, REG_BASE};
+use zkmips_stark::lookup::debug_utils::check_ctls;
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_memory::{

@@ -1,10 +1,10 @@
 //! The cross-table lookups of the MulDiv table (tuple orders from `zkmips_stark::ctl`).
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{reg, reg_addr, slot, SLOTS};
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::{col_map, MulDivColumns, OpFlags};

@@ -7,12 +7,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use common::*;
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::{Field, PrimeField64};
-use starky::cross_table_lookup::debug_utils::check_ctls;
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use zkmips_isa::Op;
 use zkmips_stark::ctl::Table;
 use zkmips_stark::events::MulDivEvent;
+use zkmips_stark::lookup::debug_utils::check_ctls;
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 use zkmips_stark::testing::check_constraints;
 use zkmips_stark::F;
 use zkmips_table_muldiv::{

@@ -1,9 +1,9 @@
 //! The range table's side of the `RANGE16` lookup.
 
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::cols::{width, ColumnView};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::RangeColumns;

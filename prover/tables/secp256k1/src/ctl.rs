@@ -17,10 +17,10 @@
 //! memory table exactly the accesses this table looks up.
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{slot, SLOTS};
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::{col_map, Secp256k1Columns};

@@ -16,7 +16,6 @@ use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use starky::cross_table_lookup::{debug_utils::check_ctls, CrossTableLookup};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove;
 use starky::recursive_verifier::{
@@ -26,6 +25,7 @@ use starky::stark_testing::{test_stark_circuit_constraints, test_stark_low_degre
 use starky::verifier::verify_stark_proof;
 use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
+use zkmips_stark::lookup::{debug_utils::check_ctls, CrossTableLookup};
 use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_secp256k1::native::{self, modulus, Affine};

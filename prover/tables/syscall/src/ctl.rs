@@ -18,11 +18,11 @@
 //! memory table exactly the accesses this table looks up.
 
 use plonky2::field::types::{Field, Field64};
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::cols::{width, ColumnView};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{reg, reg_addr, slot, SLOTS};
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use crate::columns::{SyscallColumns, HALTING, READS_A2, SECP256K1, WRITES_PAGE};

@@ -8,8 +8,6 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CircuitConfig;
 use plonky2::util::timing::TimingTree;
 use rand::{Rng, SeedableRng};
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use starky::proof::StarkProofWithPublicInputs;
 use starky::prover::prove;
 use starky::recursive_verifier::{
@@ -22,6 +20,8 @@ use zkmips_stark::cols::{width, ColumnView};
 use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::events::SyscallEvent;
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 use zkmips_stark::testing::{check_constraints, trace_rows};
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_syscall::columns::call;
@@ -280,7 +280,7 @@ fn secp256k1_calls_are_handed_over() {
             Filter::new_simple(Column::single(4)),
         ),
     );
-    starky::cross_table_lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
+    zkmips_stark::lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
     // A secp256k1 call may not change `$v0`.
     rejected(&r.events, |rows| rows[1][col().v0_out] = F::ZERO);
 }
@@ -342,7 +342,7 @@ fn sha_calls_are_handed_on() {
             Filter::new_simple(Column::single(n)),
         );
         let ctl = CrossTableLookup::new(vec![ctl], looked);
-        starky::cross_table_lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
+        zkmips_stark::lookup::debug_utils::check_ctls(&traces, &[ctl], &Default::default());
     }
     // No word rows; the registers they read: $v0, $a3, $a0, $a1 each.
     let rows = trace_rows(&trace);

@@ -1,8 +1,8 @@
 //! The permutation table's side of `KECCAK_IN` and `KECCAK_OUT` (see [`zkmips_stark::ctl`]).
 
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use super::columns::{col_map, ROUNDS};

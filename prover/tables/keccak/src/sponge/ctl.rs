@@ -10,10 +10,10 @@
 //! - `RANGE16`: the `limbs` cells.
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
 use zkmips_stark::layout::{slot, SLOTS};
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::F;
 
 use super::columns::{col_map, BLOCK_WORDS, RESULT_WORDS};

@@ -19,9 +19,9 @@
 use core::mem::offset_of;
 
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 
 use super::columns::{col, PageColumns};
 use crate::native::{PAGE_BYTES, RATE};

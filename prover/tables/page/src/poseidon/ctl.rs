@@ -2,9 +2,9 @@
 
 use core::mem::offset_of;
 
-use starky::cross_table_lookup::TableWithColumns;
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::Table;
+use zkmips_stark::lookup::TableWithColumns;
+use zkmips_stark::lookup::{Column, Filter};
 
 use super::columns::PoseidonColumns;
 use crate::F;

@@ -3,11 +3,11 @@
 
 use plonky2::field::polynomial::PolynomialValues;
 use plonky2::field::types::Field;
-use starky::cross_table_lookup::debug_utils::check_ctls;
-use starky::cross_table_lookup::{CrossTableLookup, TableWithColumns};
-use starky::lookup::{Column, Filter};
 use zkmips_stark::ctl::{width, Table, NUM_TABLES};
 use zkmips_stark::events::MemAccess;
+use zkmips_stark::lookup::debug_utils::check_ctls;
+use zkmips_stark::lookup::{Column, Filter};
+use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
 use zkmips_stark::F;
 
 /// A table holding `rows` (all selected) as its columns, the looked side of a lookup.
