@@ -25,7 +25,10 @@ use plonky2::field::polynomial::{PolynomialCoeffs, PolynomialValues};
 use plonky2::field::types::Field;
 use plonky2::field::zero_poly_coset::ZeroPolyOnCoset;
 use plonky2::fri::oracle::PolynomialBatch;
-use plonky2::fri::structure::{FriOpeningBatch, FriOpenings};
+use plonky2::fri::proof::FriProof;
+use plonky2::fri::prover::fri_proof;
+use plonky2::fri::structure::{FriInstanceInfo, FriOpeningBatch, FriOpenings};
+use plonky2::fri::FriParams;
 use plonky2::iop::challenger::Challenger;
 use plonky2::plonk::config::GenericConfig;
 use plonky2::util::timing::TimingTree;
@@ -123,24 +126,29 @@ pub fn prove_table<S: Stark<F, D>>(
     let zeta = challenger.get_extension_challenge::<D>();
     ensure!(zeta.exp_power_of_2(degree_bits) != FE::ONE, "Opening point is in the subgroup.");
     let g = F::primitive_root_of_unity(degree_bits);
-    let openings = StarkOpeningSet::new(
-        zeta,
-        g,
-        trace_commitment,
-        Some(&aux_commitment),
-        Some(&quotient_commitment),
-        stark.num_lookup_helper_columns(config),
-        stark.requires_ctls(),
-        &num_ctl_polys,
-    );
+    let zeta_next = <FE as FieldExtension<D>>::scalar_mul(&zeta, g);
+    let [local_values, next_values] = eval_at(trace_commitment, [zeta, zeta_next]);
+    let [aux_local, aux_next] = eval_at(&aux_commitment, [zeta, zeta_next]);
+    let [quotient_values, _] = eval_at(&quotient_commitment, [zeta, zeta]);
+    let total_helpers: usize = num_ctl_polys.iter().sum();
+    // The running sums at 1: the sums of their coefficients.
+    let ctl_zs_first =
+        aux_commitment.polynomials[total_helpers..].iter().map(|p| p.coeffs.iter().copied().sum::<F>()).collect();
+    // As starky's `StarkOpeningSet::new`.
+    let openings = StarkOpeningSet {
+        local_values,
+        next_values,
+        auxiliary_polys: Some(aux_local),
+        auxiliary_polys_next: Some(aux_next),
+        ctl_zs_first: Some(ctl_zs_first),
+        quotient_polys: Some(quotient_values),
+    };
     challenger.observe_openings(&fri_openings(&openings));
-    let opening_proof = PolynomialBatch::prove_openings(
+    let opening_proof = prove_openings(
         &stark.fri_instance(zeta, g, num_ctl_polys.iter().sum(), num_ctl_polys, config),
         &[trace_commitment, &aux_commitment, &quotient_commitment],
         challenger,
         &fri_params,
-        None,
-        None,
         timing,
     );
     Ok(StarkProofWithPublicInputs {
@@ -179,6 +187,101 @@ fn ext(x: F) -> FE {
 /// `n.reverse_bits()` on its low `bits` bits.
 fn reverse_bits(n: usize, bits: usize) -> usize {
     n.reverse_bits() >> (usize::BITS as usize - bits)
+}
+
+/// Coefficients per task when evaluating polynomials.
+const EVAL_CHUNK: usize = 1 << 14;
+
+/// Every polynomial of a commitment at two points, by Horner's rule over chunks of coefficients
+/// on every core: `p(z) = Σ_k chunk_k(z) · z^(k · EVAL_CHUNK)`.
+fn eval_at(commitment: &PolynomialBatch<F, C, D>, points: [FE; 2]) -> [Vec<FE>; 2] {
+    let polys = &commitment.polynomials;
+    let n = polys[0].len();
+    let chunks = n.div_ceil(EVAL_CHUNK);
+    let strides = points.map(|z| z.exp_u64(EVAL_CHUNK.min(n) as u64));
+    let parts: Vec<[FE; 2]> = (0..polys.len() * chunks)
+        .into_par_iter()
+        .map(|task| {
+            let (p, k) = (task / chunks, task % chunks);
+            let coeffs = &polys[p].coeffs[k * EVAL_CHUNK..((k + 1) * EVAL_CHUNK).min(n)];
+            core::array::from_fn(|j| {
+                let horner = coeffs.iter().rev().fold(FE::ZERO, |acc, &c| acc * points[j] + ext(c));
+                horner * strides[j].exp_u64(k as u64)
+            })
+        })
+        .collect();
+    core::array::from_fn(|j| {
+        (0..polys.len()).map(|p| parts[p * chunks..(p + 1) * chunks].iter().map(|v| v[j]).sum()).collect()
+    })
+}
+
+/// Coefficients per task when reducing a batch of polynomials.
+const REDUCE_CHUNK: usize = 1 << 12;
+
+/// plonky2's `PolynomialBatch::prove_openings`: the same FRI proof and transcript, with each
+/// batch of polynomials reduced in one pass over all of them on every core (plonky2 builds a new
+/// extension-field polynomial per polynomial, on one core), and the final low-degree extension
+/// transformed as its two base-field components (the transform is base-field linear).
+///
+/// For each batch (an opening point `z` and its polynomials `f_j`), with `alpha` drawn first:
+/// `F = Σ alpha^j f_j` and `final = final · alpha^(number of f_j) + (F - F(z)) / (X - z)`.
+fn prove_openings(
+    instance: &FriInstanceInfo<F, D>,
+    oracles: &[&PolynomialBatch<F, C, D>],
+    challenger: &mut Challenger<F, <C as GenericConfig<D>>::Hasher>,
+    fri_params: &FriParams,
+    timing: &mut TimingTree,
+) -> FriProof<F, <C as GenericConfig<D>>::Hasher, D> {
+    let alpha = challenger.get_extension_challenge::<D>();
+    let n = oracles[0].polynomials[0].len();
+    let mut final_poly = vec![FE::ZERO; n];
+    for batch in &instance.batches {
+        let polys: Vec<&[F]> = batch
+            .polynomials
+            .iter()
+            .map(|p| &oracles[p.oracle_index].polynomials[p.polynomial_index].coeffs[..])
+            .collect();
+        assert!(polys.iter().all(|p| p.len() == n), "every opened polynomial has {n} coefficients");
+        let powers: Vec<FE> = alpha.powers().take(polys.len()).collect();
+        let mut composition = vec![FE::ZERO; n];
+        composition.par_chunks_mut(REDUCE_CHUNK).enumerate().for_each(|(c, out)| {
+            let start = c * REDUCE_CHUNK;
+            let end = start + out.len();
+            for (poly, power) in polys.iter().zip(&powers) {
+                for (o, &x) in out.iter_mut().zip(&poly[start..end]) {
+                    *o += <FE as FieldExtension<D>>::scalar_mul(power, x);
+                }
+            }
+        });
+        // (F - F(z)) / (X - z) has n - 1 coefficients; the last one of `final` only shifts.
+        let quotient = PolynomialCoeffs::new(composition).divide_by_linear(batch.point).coeffs;
+        let shift = alpha.exp_u64(polys.len() as u64);
+        final_poly.par_iter_mut().enumerate().for_each(|(i, f)| {
+            *f = *f * shift + quotient.get(i).copied().unwrap_or(FE::ZERO);
+        });
+    }
+    let lde_coeffs = PolynomialCoeffs::new(final_poly).lde(fri_params.config.rate_bits);
+    let component = |k: usize| {
+        PolynomialCoeffs::new(
+            lde_coeffs.coeffs.iter().map(|e| <FE as FieldExtension<D>>::to_basefield_array(e)[k]).collect::<Vec<F>>(),
+        )
+        .coset_fft(F::coset_shift())
+        .values
+    };
+    let (re, im) = rayon::join(|| component(0), || component(1));
+    let lde_values: Vec<FE> =
+        re.into_iter().zip(im).map(|(a, b)| <FE as FieldExtension<D>>::from_basefield_array([a, b])).collect();
+    let trees: Vec<_> = oracles.iter().map(|o| &o.merkle_tree).collect();
+    fri_proof::<F, C, D>(
+        &trees,
+        lde_coeffs,
+        PolynomialValues::new(lde_values),
+        challenger,
+        fri_params,
+        None,
+        None,
+        timing,
+    )
 }
 
 /// `L_0(x)` and `L_{n-1}(x)` on the subgroup of order `2^log_n`.

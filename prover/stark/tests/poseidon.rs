@@ -173,6 +173,40 @@ fn merkle_tree_of_leaves_of_mixed_lengths_matches_plonky2() {
     assert_eq!(tree.cap.0, expected.cap.0);
 }
 
+/// `commit_values` and `commit_coeffs` make the commitments plonky2's `PolynomialBatch` makes:
+/// the same polynomials, leaves (low-degree extensions, in bit-reversed order), digests and cap.
+#[test]
+fn commitments_match_plonky2() {
+    use plonky2::field::polynomial::{PolynomialCoeffs, PolynomialValues};
+    use plonky2::fri::oracle::PolynomialBatch;
+    use plonky2::util::timing::TimingTree;
+    use zkmips_stark::poseidon::merkle::{commit_coeffs, commit_values};
+    use zkmips_stark::{C, D};
+
+    let mut rng = StdRng::seed_from_u64(6);
+    let mut random = |n: usize| (0..n).map(|_| GoldilocksField(random_raw(&mut rng))).collect::<Vec<F>>();
+    let timing = &mut TimingTree::default();
+    for (columns, log_n) in [(1, 4), (3, 6), (10, 5), (13, 7)] {
+        let values: Vec<PolynomialValues<F>> =
+            (0..columns).map(|_| PolynomialValues::new(random(1 << log_n))).collect();
+        let coeffs: Vec<PolynomialCoeffs<F>> =
+            (0..columns).map(|_| PolynomialCoeffs::new(random(1 << log_n))).collect();
+        let ours =
+            [commit_values(values.clone(), 1, 4, timing, None), commit_coeffs(coeffs.clone(), 1, 4, timing, None)];
+        let theirs = [
+            PolynomialBatch::<F, C, D>::from_values(values, 1, false, 4, timing, None),
+            PolynomialBatch::<F, C, D>::from_coeffs(coeffs, 1, false, 4, timing, None),
+        ];
+        for (ours, theirs) in ours.iter().zip(&theirs) {
+            let case = format!("{columns} columns of 2^{log_n}");
+            assert_eq!(ours.polynomials, theirs.polynomials, "{case}");
+            assert_eq!(ours.merkle_tree.leaves, theirs.merkle_tree.leaves, "{case}");
+            assert_eq!(ours.merkle_tree.digests, theirs.merkle_tree.digests, "{case}");
+            assert_eq!(ours.merkle_tree.cap, theirs.merkle_tree.cap, "{case}");
+        }
+    }
+}
+
 /// The permutation is not the identity or a constant: a broken build that returned its input
 /// (or zeros) must not pass the comparisons above by accident.
 #[test]
