@@ -11,7 +11,7 @@ use plonky2::hash::merkle_tree::{MerkleCap, MerkleTree};
 use plonky2::plonk::config::Hasher;
 use plonky2::timed;
 use plonky2::util::timing::TimingTree;
-use plonky2::util::{log2_strict, reverse_index_bits_in_place, transpose};
+use plonky2::util::{log2_strict, reverse_index_bits_in_place};
 use plonky2_maybe_rayon::*;
 
 use super::{permute_x8, FastPoseidonHash, RATE, WIDTH};
@@ -115,6 +115,11 @@ pub fn merkle_tree(leaves: Vec<Vec<F>>, cap_height: usize) -> MerkleTree<F, Fast
         digests.par_chunks_mut(per_subtree).enumerate().for_each(|(i, buf)| place(buf, &levels, sub_height, i));
     }
     MerkleTree { leaves, digests, cap: MerkleCap(cap) }
+}
+
+/// The rows of `columns` (plonky2's `transpose`, on every core).
+fn transpose(columns: &[Vec<F>]) -> Vec<Vec<F>> {
+    (0..columns[0].len()).into_par_iter().map(|r| columns.iter().map(|c| c[r]).collect()).collect()
 }
 
 /// `PolynomialBatch::from_values` for [`C`] without blinding, with the Merkle tree built by
