@@ -19,7 +19,7 @@ use zkmips_stark::events::{CpuEvent, MemAccess};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
 use zkmips_stark::F;
 use zkmips_table_cpu::CpuColumns;
-use zkmips_table_memory::MemoryColumns;
+use zkmips_table_memory::{AccessColumns, MemoryColumns};
 use zkmips_table_syscall::SyscallColumns;
 use zkmips_vm::{Machine, Program, State};
 
@@ -296,12 +296,13 @@ impl Lie {
         self.traces.traces[table.index()][col].values[row] = F::from_canonical_u64(value);
     }
 
-    /// The memory table's row of the access to `addr` at `ts`.
-    fn mem_row(&self, addr: u64, ts: u64) -> usize {
+    /// The memory table's row of the access to `addr` at `ts`, and the columns of that access.
+    fn mem_access(&self, addr: u64, ts: u64) -> (usize, AccessColumns<usize>) {
         let c = columns::<MemoryColumns<usize>>();
         let rows = self.traces.traces[Table::Memory.index()][0].len();
         (0..rows)
-            .find(|&r| self.cell(Table::Memory, r, c.addr) == addr && self.cell(Table::Memory, r, c.ts) == ts)
+            .flat_map(|r| c.access.iter().map(move |a| (r, *a)))
+            .find(|&(r, a)| self.cell(Table::Memory, r, a.addr) == addr && self.cell(Table::Memory, r, a.ts) == ts)
             .expect("the access is in the memory table")
     }
 
@@ -309,13 +310,13 @@ impl Lie {
     /// the memory table's write and the claimed end state all say so.
     fn write_instead(&mut self, value: u32) {
         let ev = self.last();
-        let (cpu, mem) = (columns::<CpuColumns<usize>>(), columns::<MemoryColumns<usize>>());
+        let cpu = columns::<CpuColumns<usize>>();
         let row = self.record.cpu.len() - 1;
         self.set(Table::Cpu, row, cpu.dst_val, value as u64);
         if self.cell(Table::Cpu, row, cpu.out) == ev.dst_val as u64 {
             self.set(Table::Cpu, row, cpu.out, value as u64);
         }
-        let r = self.mem_row(reg_addr(ev.dst as usize), ts(ev.clk, slot::DST));
+        let (r, mem) = self.mem_access(reg_addr(ev.dst as usize), ts(ev.clk, slot::DST));
         self.set(Table::Memory, r, mem.after, value as u64);
         self.traces.end.regs[ev.dst as usize] = value;
     }
@@ -331,8 +332,7 @@ impl Lie {
         let out = zkmips_table_lsu::evaluate(l.word, l.base, l.rt_val, l.mem_before ^ flip).expect("a load").out;
         let lsu_trace = zkmips_table_lsu::generate_trace(&self.record.lsu);
         self.regenerate(Table::Lsu, lsu_trace);
-        let mem = columns::<MemoryColumns<usize>>();
-        let r = self.mem_row(addr, ts(ev.clk, slot::MEM));
+        let (r, mem) = self.mem_access(addr, ts(ev.clk, slot::MEM));
         let read = self.cell(Table::Memory, r, mem.before) ^ flip as u64;
         self.set(Table::Memory, r, mem.before, read);
         self.set(Table::Memory, r, mem.after, read);
@@ -476,13 +476,12 @@ fn a_wrong_register_read_is_rejected() {
     );
     lie.regenerate(Table::Cpu, cpu);
     lie.regenerate(Table::Arith, arith);
-    let mem = columns::<MemoryColumns<usize>>();
-    let r = lie.mem_row(reg_addr(rs), ts(ev.clk, slot::RS));
+    let (r, mem) = lie.mem_access(reg_addr(rs), ts(ev.clk, slot::RS));
     let read = lie.cell(Table::Memory, r, mem.before) ^ 4;
     lie.set(Table::Memory, r, mem.before, read);
     lie.set(Table::Memory, r, mem.after, read);
     let written = lie.record.cpu[n].dst_val;
-    let w = lie.mem_row(reg_addr(ev.dst as usize), ts(ev.clk, slot::DST));
+    let (w, mem) = lie.mem_access(reg_addr(ev.dst as usize), ts(ev.clk, slot::DST));
     lie.set(Table::Memory, w, mem.after, written as u64);
     lie.traces.end.regs[ev.dst as usize] = written;
     lie.assert_rejected("memory table");
@@ -604,8 +603,7 @@ fn a_wrong_syscall_result_is_rejected() {
     let row = lie.record.syscalls.len() - 1;
     let v0 = lie.cell(Table::Syscall, row, sys.v0_out) ^ 1;
     lie.set(Table::Syscall, row, sys.v0_out, v0);
-    let mem = columns::<MemoryColumns<usize>>();
-    let r = lie.mem_row(reg_addr(2), ts(ev.clk, slot::DST));
+    let (r, mem) = lie.mem_access(reg_addr(2), ts(ev.clk, slot::DST));
     lie.set(Table::Memory, r, mem.after, v0);
     lie.traces.end.regs[2] = v0 as u32;
     lie.assert_rejected("syscall table");

@@ -84,15 +84,15 @@ pub struct SegmentRecord {
     pub mem: Vec<MemAccess>,
 }
 
-/// Memory-table rows a segment of `max_cycles` cycles may fill: 4 per cycle, less the register
-/// page's start rows. Instructions average about 4 accesses (fetch, two register reads, a
+/// Memory accesses a segment of `max_cycles` cycles may make: 4 per cycle, less the register
+/// page's start reads. Instructions average about 4 accesses (fetch, two register reads, a
 /// write, sometimes a load or store), so without this bound a full segment's memory table
 /// would often just pass a power of two and double.
 pub fn access_budget(max_cycles: u64) -> usize {
     (ACCESSES_PER_CYCLE * max_cycles.next_power_of_two() as usize).saturating_sub(reg::COUNT)
 }
 
-/// Memory-table rows a segment budgets per cycle (see [`access_budget`]).
+/// Memory accesses a segment budgets per cycle (see [`access_budget`]).
 const ACCESSES_PER_CYCLE: usize = 4;
 
 /// Most accesses one instruction makes, except system calls that copy buffers (one per word).
@@ -128,7 +128,7 @@ const MIN_DOUBLING_ROWS: usize = 1 << 12;
 ///
 /// Cost is counted in committed cells. Doubling a table adds its rows times its columns. The
 /// cycles left (up to the segment's length or its memory budget, whichever comes first) would
-/// fill a CPU row and four memory rows each, which are padded to the segment's full length
+/// fill a CPU row and four memory accesses each, which are padded to the segment's full length
 /// anyway: ending the segment leaves those cells empty. A real block's arithmetic table, for
 /// one, otherwise often passes 2^19 rows by a few hundred near a segment's end.
 fn would_double(machine: &Machine, rec: &SegmentRecord, end_clk: u64, budget: usize) -> bool {
@@ -146,7 +146,8 @@ fn would_double(machine: &Machine, rec: &SegmentRecord, end_clk: u64, budget: us
     let cycles_left =
         ((end_clk - machine.state.clk) as usize).min(budget.saturating_sub(rec.mem.len()) / ACCESSES_PER_CYCLE);
     let columns = committed_columns();
-    let cycle_cells = columns[Table::Cpu.index()] + ACCESSES_PER_CYCLE * columns[Table::Memory.index()];
+    let cycle_cells = columns[Table::Cpu.index()]
+        + ACCESSES_PER_CYCLE * columns[Table::Memory.index()] / zkmips_table_memory::ACCESSES_PER_ROW;
     rows * columns[table.index()] > cycles_left * cycle_cells
 }
 

@@ -82,9 +82,9 @@ pub fn all_ctls() -> Vec<CrossTableLookup<F>> {
         .collect();
 
     let mut ctls = vec![
-        CrossTableLookup::new(mem_looking, zkmips_table_memory::ctl_mem()),
-        CrossTableLookup::new(zkmips_table_page::ctl_init(), zkmips_table_memory::ctl_init()),
-        CrossTableLookup::new(zkmips_table_page::ctl_final(), zkmips_table_memory::ctl_final()),
+        zkmips_table_memory::lookup_mem(mem_looking),
+        zkmips_table_memory::lookup_init(zkmips_table_page::ctl_init()),
+        zkmips_table_memory::lookup_final(zkmips_table_page::ctl_final()),
         CrossTableLookup::new(range_looking, zkmips_table_range::ctl_looked()),
         CrossTableLookup::new(vec![zkmips_table_cpu::ctl_alu()], zkmips_table_alu::ctl_looked()),
         CrossTableLookup::new(vec![zkmips_table_cpu::ctl_lsu()], zkmips_table_lsu::ctl_looked()),

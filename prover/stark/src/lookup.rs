@@ -283,25 +283,71 @@ impl<F: Field> CrossTableLookup<F> {
     }
 }
 
-/// starky's debugging check of lookups on traces (see `starky::cross_table_lookup::debug_utils`).
+/// A debugging check of lookups on traces, like `starky::cross_table_lookup::debug_utils`, with
+/// filters counted as multiplicities (any field element, not only 0 and 1).
 pub mod debug_utils {
     use hashbrown::HashMap;
     use plonky2::field::polynomial::PolynomialValues;
-    use plonky2::field::types::Field;
+    use plonky2::field::types::PrimeField64;
 
-    use super::CrossTableLookup;
+    use super::{CrossTableLookup, TableWithColumns};
 
-    /// Panics, naming the lookup and tuple, unless every lookup balances on `traces`, with
-    /// `extra_looking_values` added to the looking side of the lookups they name.
-    pub fn check_ctls<F: Field>(
+    /// A tuple's count on the looking side, on the looked side, and the `(table, row)`s that
+    /// hold it.
+    type Tally<F> = (F, F, Vec<(usize, usize)>);
+
+    /// Panics, naming the lookup and tuple, unless every lookup balances on `traces`: each tuple
+    /// is counted as often on the looking side (with `extra_looking_values` added to the looking
+    /// side of the lookups they name) as on the looked side, a row counting as many times as its
+    /// filter's value.
+    pub fn check_ctls<F: PrimeField64>(
         traces: &[Vec<PolynomialValues<F>>],
         ctls: &[CrossTableLookup<F>],
         extra_looking_values: &HashMap<usize, Vec<Vec<F>>>,
     ) {
-        starky::cross_table_lookup::debug_utils::check_ctls(
-            traces,
-            &CrossTableLookup::all_to_starky(ctls),
-            extra_looking_values,
-        )
+        for (i, ctl) in ctls.iter().enumerate() {
+            let mut counts: HashMap<Vec<F>, Tally<F>> = HashMap::new();
+            let mut add = |table: &TableWithColumns<F>, looking: bool| {
+                let trace = &traces[table.table];
+                let filters = table.filter.eval_all_rows(trace);
+                for (row, f) in filters.into_iter().enumerate().filter(|(_, f)| !f.is_zero()) {
+                    let tuple = table.columns.iter().map(|c| c.eval_table(trace, row)).collect();
+                    let entry = counts.entry(tuple).or_insert((F::ZERO, F::ZERO, Vec::new()));
+                    if looking {
+                        entry.0 += f;
+                    } else {
+                        entry.1 += f;
+                    }
+                    entry.2.push((table.table, row));
+                }
+            };
+            for table in &ctl.looking_tables {
+                add(table, true);
+            }
+            add(&ctl.looked_table, false);
+            for tuple in extra_looking_values.get(&i).into_iter().flatten() {
+                counts.entry(tuple.clone()).or_insert((F::ZERO, F::ZERO, Vec::new())).0 += F::ONE;
+            }
+            for (tuple, (looking, looked, rows)) in counts {
+                if looking != looked {
+                    panic!(
+                        "CTL #{i}:\nRow {tuple:?} is present {} times in the looking tables, but {} times in the \
+                         looked table.\nLocations (Table, Row index): {rows:?}.",
+                        signed(looking),
+                        signed(looked),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A count as a signed integer (counts near `p` are small negative numbers).
+    fn signed<F: PrimeField64>(x: F) -> i128 {
+        let v = x.to_canonical_u64() as i128;
+        if v > (F::ORDER / 2) as i128 {
+            v - F::ORDER as i128
+        } else {
+            v
+        }
     }
 }

@@ -25,10 +25,11 @@ use zkmips_stark::layout::{reg, reg_addr, slot, ts, REG_BASE};
 use zkmips_stark::lookup::debug_utils::check_ctls;
 use zkmips_stark::lookup::{Column, Filter};
 use zkmips_stark::lookup::{CrossTableLookup, TableWithColumns};
-use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
+use zkmips_stark::testing::{check_constraints, trace_columns};
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_memory::{
-    ctl_final, ctl_init, ctl_mem, generate_trace, range_checked_columns, MemoryColumns, MemoryStark,
+    accesses as trace_accesses, from_accesses, generate_trace, lookup_final, lookup_init, lookup_mem,
+    range_checked_columns, AccessColumns, MemoryStark, ACCESSES_PER_ROW, ACCESS_COLUMNS,
 };
 
 type S = MemoryStark<F, D>;
@@ -123,9 +124,10 @@ fn segment(seed: u64, clk_start: u64, cycles: u64) -> Segment {
     Segment { clk_start, accesses: m.accesses, start_regs, init: m.init, fin: m.state }
 }
 
-fn columns() -> MemoryColumns<usize> {
-    let idx: Vec<usize> = (0..zkmips_table_memory::NUM_COLUMNS).collect();
-    *MemoryColumns::view(&idx)
+/// Column indices of an access, in the rows of [`accesses`].
+fn columns() -> AccessColumns<usize> {
+    let idx: Vec<usize> = (0..ACCESS_COLUMNS).collect();
+    *AccessColumns::view(&idx)
 }
 
 fn trace_of(s: &Segment) -> Vec<PolynomialValues<F>> {
@@ -150,10 +152,14 @@ fn looking(tuples: &[Vec<F>]) -> (Vec<PolynomialValues<F>>, TableWithColumns<F>)
     (trace, table)
 }
 
-/// Checks one lookup between `tuples` (looking) and the memory table (looked).
-fn check_lookup(memory: &[PolynomialValues<F>], tuples: &[Vec<F>], looked: TableWithColumns<F>) {
+/// Checks one lookup between `tuples` (looking) and the memory table's accesses.
+fn check_lookup(
+    memory: &[PolynomialValues<F>],
+    tuples: &[Vec<F>],
+    lookup: fn(Vec<TableWithColumns<F>>) -> CrossTableLookup<F>,
+) {
     let (trace, table) = looking(tuples);
-    let ctl = CrossTableLookup::new(vec![table], looked);
+    let ctl = lookup(vec![table]);
     check_ctls(&[trace, memory.to_vec()], &[ctl], &Default::default());
 }
 
@@ -179,9 +185,9 @@ fn check_all_lookups(s: &Segment, trace: &[PolynomialValues<F>]) {
         .chain(start_reads)
         .map(|a| [a.addr, a.ts, a.before as u64, a.after as u64].map(F::from_canonical_u64).to_vec())
         .collect();
-    check_lookup(trace, &accesses, ctl_mem());
-    check_lookup(trace, &pair(&s.init), ctl_init());
-    check_lookup(trace, &pair(&s.fin), ctl_final());
+    check_lookup(trace, &accesses, lookup_mem);
+    check_lookup(trace, &pair(&s.init), lookup_init);
+    check_lookup(trace, &pair(&s.fin), lookup_final);
 }
 
 #[test]
@@ -227,12 +233,13 @@ fn realistic_segments_satisfy_constraints_and_lookups() {
     }
 }
 
-/// Only the register page: 47 rows, padded to 64.
+/// Only the register page: 47 accesses, padded to 64.
 #[test]
 fn empty_segment() {
     let s = segment(8, 5, 0);
     let trace = trace_of(&s);
-    assert_eq!(trace[0].len(), 64);
+    assert_eq!(trace[0].len() * ACCESSES_PER_ROW, 64);
+    assert_eq!(trace_accesses(&trace).iter().filter(|a| a[columns().is_real] == F::ONE).count(), reg::COUNT);
     check_constraints(&S::default(), &trace, &[]).unwrap();
     check_all_lookups(&s, &trace);
 }
@@ -253,8 +260,8 @@ fn full_table_without_padding() {
     fin.insert(reg_addr(last), 0xffff_ffff);
     let s = Segment { clk_start: 1, accesses, start_regs, init, fin };
     let trace = trace_of(&s);
-    assert_eq!(trace[0].len(), 64);
-    assert!(trace[columns().is_real].values.iter().all(|v| *v == F::ONE));
+    assert_eq!(trace[0].len(), 64 / ACCESSES_PER_ROW);
+    assert!(trace_accesses(&trace).iter().all(|a| a[columns().is_real] == F::ONE));
     check_constraints(&S::default(), &trace, &[]).unwrap();
     check_all_lookups(&s, &trace);
 }
@@ -279,8 +286,8 @@ fn extreme_gaps() -> Result<()> {
     let s = Segment { clk_start: 3, accesses, start_regs, init, fin };
     let trace = trace_of(&s);
     let c = columns();
-    let rows = trace_rows(&trace);
-    // Row 3 is the register page's first word: its address gap from 0 is 2^32 - 1.
+    let rows = trace_accesses(&trace);
+    // Access 3 is the register page's first word: its address gap from 0 is 2^32 - 1.
     assert_eq!((rows[3][c.gap_lo], rows[3][c.gap_hi]), (F::from_canonical_u64(0xffff), F::from_canonical_u64(0xffff)));
     check_constraints(&S::default(), &trace, &[]).unwrap();
     check_all_lookups(&s, &trace);
@@ -307,21 +314,20 @@ fn equal_timestamps_are_refused() {
 
 // ---- Lying traces ----
 
-/// An honest trace as rows, and a lie applied to it; returns the lying trace.
-fn lie(f: impl FnOnce(&mut Vec<Vec<F>>, &MemoryColumns<usize>)) -> Vec<PolynomialValues<F>> {
+/// An honest trace as accesses, and a lie applied to them; returns the lying trace.
+fn lie(f: impl FnOnce(&mut Vec<Vec<F>>, &AccessColumns<usize>)) -> Vec<PolynomialValues<F>> {
     let trace = trace_of(&segment(9, 40, 60));
-    let mut rows = trace_rows(&trace);
+    let mut rows = trace_accesses(&trace);
     f(&mut rows, &columns());
-    let width = rows[0].len();
-    trace_columns(rows, &vec![F::ZERO; width], 1)
+    from_accesses(&rows)
 }
 
 /// A row continuing the address of the row before it (not the first row, real).
-fn continuing_row(rows: &[Vec<F>], c: &MemoryColumns<usize>) -> usize {
+fn continuing_row(rows: &[Vec<F>], c: &AccessColumns<usize>) -> usize {
     (1..rows.len()).find(|&i| rows[i][c.is_real] == F::ONE && rows[i][c.is_first] == F::ZERO).unwrap()
 }
 
-fn first_row_after_0(rows: &[Vec<F>], c: &MemoryColumns<usize>) -> usize {
+fn first_row_after_0(rows: &[Vec<F>], c: &AccessColumns<usize>) -> usize {
     (1..rows.len()).find(|&i| rows[i][c.is_first] == F::ONE).unwrap()
 }
 
@@ -340,6 +346,52 @@ fn stale_read_is_rejected() {
     assert!(rejected(&trace));
     let proved = catch_unwind(AssertUnwindSafe(|| prove_and_verify(trace)));
     assert!(!matches!(proved, Ok(Ok(_))), "a stale read was proved");
+}
+
+/// A stale read at each position of a row: the check between two accesses of one row and the
+/// one between a row's last access and the next row's first are both made.
+#[test]
+fn stale_read_at_every_position_of_a_row_is_rejected() {
+    for position in 0..ACCESSES_PER_ROW {
+        let trace = lie(|rows, c| {
+            let i = (1..rows.len())
+                .find(|&i| {
+                    i % ACCESSES_PER_ROW == position && rows[i][c.is_real] == F::ONE && rows[i][c.is_first] == F::ZERO
+                })
+                .unwrap();
+            rows[i][c.before] += F::ONE;
+            rows[i][c.after] = rows[i][c.before];
+        });
+        assert!(rejected(&trace), "a stale read at position {position} of a row passed");
+    }
+}
+
+/// Each position of a row is on the lookups: a write at any position that writes another value
+/// than the looking table's, with the rest of its group following it, satisfies the constraints
+/// but fails the lookups.
+#[test]
+fn every_position_of_a_row_is_looked_up() {
+    let s = segment(11, 7, 200);
+    let trace = trace_of(&s);
+    let all = trace_accesses(&trace);
+    let c = columns();
+    for position in 0..ACCESSES_PER_ROW {
+        let k = (0..all.len())
+            .find(|&k| {
+                k % ACCESSES_PER_ROW == position && all[k][c.is_real] == F::ONE && all[k][c.before] != all[k][c.after]
+            })
+            .expect("a write at this position");
+        let mut rows = all.clone();
+        rows[k][c.after] += F::ONE;
+        for j in (k + 1..rows.len()).take_while(|&j| all[j][c.is_real] == F::ONE && all[j][c.is_first] == F::ZERO) {
+            rows[j][c.before] += F::ONE;
+            rows[j][c.after] += F::ONE;
+        }
+        let lying = from_accesses(&rows);
+        check_constraints(&S::default(), &lying, &[]).unwrap();
+        let verdict = catch_unwind(AssertUnwindSafe(|| check_all_lookups(&s, &lying)));
+        assert!(verdict.is_err(), "a changed write at position {position} of a row passed the lookups");
+    }
 }
 
 /// Two accesses to one address at the same timestamp. (Limbs for a gap of -1 would need a

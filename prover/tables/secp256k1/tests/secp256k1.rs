@@ -25,7 +25,7 @@ use starky::stark_testing::{test_stark_circuit_constraints, test_stark_low_degre
 use starky::verifier::verify_stark_proof;
 use zkmips_stark::ctl::{Table, NUM_TABLES};
 use zkmips_stark::layout::{reg, reg_addr, slot, ts};
-use zkmips_stark::lookup::{debug_utils::check_ctls, CrossTableLookup};
+use zkmips_stark::lookup::debug_utils::check_ctls;
 use zkmips_stark::testing::{check_constraints, trace_columns, trace_rows};
 use zkmips_stark::{stark_config, C, D, F};
 use zkmips_table_secp256k1::native::{self, modulus, Affine};
@@ -545,7 +545,7 @@ fn check_mem(secp: Vec<PolynomialValues<F>>, memory: Vec<PolynomialValues<F>>) {
     let mut traces: Vec<Vec<PolynomialValues<F>>> = vec![Vec::new(); NUM_TABLES];
     traces[Table::Secp256k1.index()] = secp;
     traces[Table::Memory.index()] = memory;
-    let ctl = CrossTableLookup::new(zkmips_table_secp256k1::ctl_mem(), zkmips_table_memory::ctl_mem());
+    let ctl = zkmips_table_memory::lookup_mem(zkmips_table_secp256k1::ctl_mem());
     let reads = (0..reg::COUNT)
         .map(|i| vec![F::from_canonical_u64(reg_addr(i)), F::from_canonical_u64(ts(0, slot::FETCH)), F::ZERO, F::ZERO])
         .collect();

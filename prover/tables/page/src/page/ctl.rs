@@ -3,9 +3,9 @@
 //! `MEM_INIT` / `MEM_FINAL` (`[addr, value]`, looking into the memory table): one looking
 //! table per word slot `j` of a chunk, on the rows where `touched[j]` is 1, with
 //! `addr = PAGE_BYTES * page + 32 * chunk + 4 * j` and `value = a[j]` (start) or `b[j]` (end).
-//! The memory table has exactly one first and one last row per accessed address, so:
-//! - a touched word flagged untouched leaves that memory row unmatched;
-//! - a word flagged touched that the segment did not access has no memory row to match;
+//! The memory table has exactly one first and one last access per accessed address, so:
+//! - a touched word flagged untouched leaves that memory access unmatched;
+//! - a word flagged touched that the segment did not access has no memory access to match;
 //!
 //! either way the lookup fails. Hence the flags are exactly the accessed words, untouched
 //! words keep their value, and touched ones start at the memory table's first value and end at
